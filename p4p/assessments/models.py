@@ -1,0 +1,81 @@
+"""A provider's self-assessment against one checklist version, and its ratings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from p4p.auth.models import Organisation, User
+from p4p.catalogue.models import ChecklistVersion, Statement
+from p4p.extensions import db
+from p4p.timeutil import UTCDateTime, utcnow
+
+
+class AssessmentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    COMPLETED = "completed"
+
+
+class Assessment(db.Model):
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    checklist_version_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_versions.id"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    completed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    version: Mapped[ChecklistVersion] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == AssessmentStatus.COMPLETED
+
+
+class Rating(db.Model):
+    """Where one statement stands, with the evidence for it.
+
+    `revision` counts saves; a save names the revision it started from, so that a later save
+    cannot silently overwrite a colleague's earlier one.
+    """
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("assessment_id", "statement_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statements.id"), index=True)
+    scale_key: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="ratings")
+    statement: Mapped[Statement] = relationship()
+    updated_by: Mapped[User | None] = relationship()

@@ -1,0 +1,331 @@
+"""Starting, rating, completing and reading self-assessments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from p4p import access, scoring
+from p4p.assessments import service
+from p4p.assessments.forms import (
+    NOT_RATED,
+    NewAssessmentForm,
+    RatingForm,
+    SectionForm,
+    StatementSaveForm,
+    rating_form,
+)
+from p4p.assessments.models import Assessment, Rating
+from p4p.catalogue import queries
+from p4p.catalogue.models import Section, Statement
+from p4p.forms import ConfirmForm
+
+bp = access.protect(Blueprint("assessments", __name__, url_prefix="/assessments"))
+
+
+@bp.get("/")
+@access.rule(access.ASSESSMENT_READ)
+def index():
+    assessments = service.list_assessments(access.current_organisation())
+    return render_template("assessments/index.html", assessments=assessments)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.rule(access.ASSESSMENT_MANAGE)
+def new():
+    versions = queries.latest_versions()
+    form = NewAssessmentForm()
+    form.set_versions(versions)
+    if request.method == "GET" and request.args.get("edition"):
+        chosen = next((v for v in versions if v.checklist.key == request.args["edition"]), None)
+        if chosen is not None:
+            form.edition.data = str(chosen.id)
+    if form.validate_on_submit():
+        version = next(v for v in versions if str(v.id) == form.edition.data)
+        assessment = service.start(
+            access.current_organisation(), version, form.title.data, current_user
+        )
+        flash(f"“{assessment.title}” has started. Work through the sections in any order.",
+              "success")
+        return redirect(url_for("assessments.show", assessment_id=assessment.id))
+    status = 422 if form.errors else 200
+    return render_template("assessments/new.html", form=form, versions=versions), status
+
+
+@bp.get("/<int:assessment_id>")
+@access.rule(access.ASSESSMENT_READ)
+def show(assessment_id: int):
+    assessment = service.get_assessment(assessment_id)
+    ratings = service.ratings_by_statement(assessment)
+    outcome = service.result(assessment, ratings)
+    return render_template(
+        "assessments/show.html",
+        assessment=assessment,
+        result=outcome,
+        sections=zip(assessment.version.sections, outcome.sections, strict=True),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@dataclass
+class Item:
+    """One statement on a section page, with its form and what is saved."""
+
+    statement: Statement
+    form: RatingForm
+    rating: Rating | None
+    conflict: Rating | None = None
+    saved: bool = False
+
+
+def _section(assessment: Assessment, key: str) -> tuple[Section, Section | None, Section | None]:
+    sections = assessment.version.sections
+    index = next((i for i, s in enumerate(sections) if s.key == key), None)
+    if index is None:
+        abort(404)
+    previous = sections[index - 1] if index > 0 else None
+    following = sections[index + 1] if index + 1 < len(sections) else None
+    return sections[index], previous, following
+
+
+def _saved_data(rating: Rating | None) -> dict:
+    if rating is None:
+        return {"scale": NOT_RATED, "note": "", "revision": "0"}
+    return {
+        "scale": rating.scale_key or NOT_RATED,
+        "note": rating.note,
+        "revision": str(rating.revision),
+    }
+
+
+def _render_section(assessment, section, items, status=200, message=None):
+    _, previous, following = _section(assessment, section.key)
+    return (
+        render_template(
+            "assessments/section.html",
+            assessment=assessment,
+            section=section,
+            previous=previous,
+            following=following,
+            items=items,
+            section_form=SectionForm(),
+            statement_form=StatementSaveForm(),
+            message=message,
+            rated=sum(1 for i in items if i.rating and i.rating.scale_key),
+        ),
+        status,
+    )
+
+
+@bp.get("/<int:assessment_id>/sections/<key>")
+@access.rule(access.ASSESSMENT_READ)
+def section(assessment_id: int, key: str):
+    assessment = service.get_assessment(assessment_id)
+    section, _, _ = _section(assessment, key)
+    ratings = service.ratings_by_statement(assessment)
+    items = []
+    for statement in section.statements:
+        rating = ratings.get(statement.id)
+        form = rating_form(statement.key, assessment.version, data=_saved_data(rating))
+        items.append(Item(statement, form, rating))
+    return _render_section(assessment, section, items)
+
+
+def _submitted(form: RatingForm, assessment: Assessment) -> tuple[str | None, str, int]:
+    """The values of a rating form, refusing anything a real page could not have sent."""
+    scale = form.scale.data or NOT_RATED
+    if scale != NOT_RATED and scale not in assessment.version.scale_keys:
+        abort(400, description="That rating is not on this checklist's scale.")
+    revision = form.revision.data or ""
+    if not revision.isdigit() or len(revision) > 9:
+        abort(400, description="The page sent a malformed revision.")
+    if form.resolve.data not in (None, "", "mine", "theirs"):
+        abort(400)
+    return (None if scale == NOT_RATED else scale), form.note.data or "", int(revision)
+
+
+def _editable(assessment: Assessment) -> None:
+    if not assessment.is_draft:
+        abort(403, description="This assessment is completed: it is a record and cannot change.")
+
+
+@bp.post("/<int:assessment_id>/sections/<key>")
+@access.rule(access.ASSESSMENT_RATE)
+def save_section(assessment_id: int, key: str):
+    assessment = service.get_assessment(assessment_id)
+    _editable(assessment)
+    section, _, following = _section(assessment, key)
+    if not SectionForm().validate_on_submit():
+        abort(400)
+    ratings = service.ratings_by_statement(assessment)
+    items, values = [], {}
+    for statement in section.statements:
+        form = rating_form(statement.key, assessment.version, formdata=request.form)
+        items.append(Item(statement, form, ratings.get(statement.id)))
+        if f"{form._prefix}revision" in request.form:
+            values[statement.id] = _submitted(form, assessment)
+    invalid = [item for item in items if item.statement.id in values and not item.form.validate()]
+    if invalid:
+        return _render_section(
+            assessment, section, items, status=422,
+            message="Nothing in this section was saved yet: please correct what is marked below.",
+        )
+
+    conflicts = 0
+    for item in items:
+        if item.statement.id not in values:
+            continue
+        if item.form.resolve.data == "theirs" and item.rating is not None:
+            _reset(item, service.ratings_by_statement(assessment).get(item.statement.id),
+                   assessment)
+            continue
+        scale_key, note, revision = values[item.statement.id]
+        outcome = service.save_rating(
+            assessment, item.statement, scale_key, note, revision, current_user
+        )
+        if outcome.conflict is not None:
+            conflicts += 1
+            item.conflict = outcome.conflict
+            item.form.revision.data = str(outcome.conflict.revision)
+            item.form.resolve.data = "mine"
+        else:
+            item.rating, item.saved = outcome.rating, outcome.changed
+            item.form.revision.data = str(outcome.rating.revision if outcome.rating else 0)
+    if conflicts:
+        # Other ratings of the section were saved and must be committed: not an error status.
+        return _render_section(
+            assessment, section, items,
+            message=(
+                f"{conflicts} statement(s) were changed by a colleague while you were working. "
+                "Your other changes are saved. Choose which version to keep for each statement "
+                "marked below, then save again."
+            ),
+        )
+    flash(f"Saved your ratings for “{section.title}”.", "success")
+    if request.form.get("then") == "next" and following is not None:
+        return redirect(url_for("assessments.section", assessment_id=assessment.id,
+                                key=following.key))
+    return redirect(url_for("assessments.section", assessment_id=assessment.id, key=section.key))
+
+
+def _reset(item: Item, rating: Rating | None, assessment: Assessment) -> None:
+    """Show the colleague's saved version in the form: the person chose to keep theirs."""
+    item.rating = rating
+    data = _saved_data(rating)
+    item.form = rating_form(item.statement.key, assessment.version, data=data)
+
+
+@bp.post("/<int:assessment_id>/statements/<key>")
+@access.rule(access.ASSESSMENT_RATE)
+def save_statement(assessment_id: int, key: str):
+    """Saves one statement as it changes (the page's script); answers in JSON."""
+    assessment = service.get_assessment(assessment_id)
+    statement = service.find_statement(assessment, key)
+    if statement is None:
+        abort(404)
+    _editable(assessment)
+    if not StatementSaveForm().validate_on_submit():
+        abort(400)
+    form = rating_form(statement.key, assessment.version, formdata=request.form)
+    scale_key, note, revision = _submitted(form, assessment)
+    if not form.validate():
+        return jsonify(status="invalid", errors=form.errors), 422
+    outcome = service.save_rating(assessment, statement, scale_key, note, revision, current_user)
+    if outcome.conflict is not None:
+        conflict_form = rating_form(
+            statement.key,
+            assessment.version,
+            formdata=MultiDict(
+                {
+                    f"{statement.key}-scale": scale_key or NOT_RATED,
+                    f"{statement.key}-note": note,
+                    f"{statement.key}-revision": str(outcome.conflict.revision),
+                    f"{statement.key}-resolve": "mine",
+                }
+            ),
+        )
+        item = Item(statement, conflict_form, outcome.conflict, conflict=outcome.conflict)
+        html = render_template(
+            "assessments/_statement.html", item=item, assessment=assessment, editable=True
+        )
+        return jsonify(status="conflict", html=html), 409
+    rating = outcome.rating
+    ratings = service.ratings_by_statement(assessment)
+    return jsonify(
+        status="saved" if outcome.changed else "unchanged",
+        revision=rating.revision if rating else 0,
+        saved_at=rating.updated_dt.isoformat() if rating else None,
+        rated=sum(
+            1 for s in statement.section.statements
+            if s.id in ratings and ratings[s.id].scale_key
+        ),
+    )
+
+
+@bp.route("/<int:assessment_id>/complete", methods=["GET", "POST"])
+@access.rule(access.ASSESSMENT_MANAGE)
+def complete(assessment_id: int):
+    assessment = service.get_assessment(assessment_id)
+    if not assessment.is_draft:
+        return redirect(url_for("assessments.result", assessment_id=assessment.id))
+    form = ConfirmForm()
+    ratings = service.ratings_by_statement(assessment)
+    unrated = service.unrated_statements(assessment, ratings)
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            service.complete(assessment, current_user)
+        except service.Incomplete as error:
+            unrated, status = error.unrated, 422
+        else:
+            flash(f"“{assessment.title}” is complete. Here is where you stand.", "success")
+            return redirect(url_for("assessments.result", assessment_id=assessment.id))
+    return render_template(
+        "assessments/complete.html", assessment=assessment, unrated=unrated, form=form
+    ), status
+
+
+@bp.get("/<int:assessment_id>/result")
+@access.rule(access.ASSESSMENT_READ)
+def result(assessment_id: int):
+    assessment = service.get_assessment(assessment_id)
+    ratings = service.ratings_by_statement(assessment)
+    outcome = service.result(assessment, ratings)
+    top = assessment.version.top_of_scale
+    return render_template(
+        "assessments/result.html",
+        assessment=assessment,
+        result=outcome,
+        stage_rule=scoring.STAGE_RULE.format(top=top["label"]),
+        score_rule=scoring.SCORE_RULE,
+        labels={o["key"]: o["label"] for o in assessment.version.scale},
+        stage_labels={s["key"]: s["label"] for s in assessment.version.stages},
+    )
+
+
+@bp.post("/<int:assessment_id>/delete")
+@access.rule(access.ASSESSMENT_MANAGE)
+def delete(assessment_id: int):
+    assessment = service.get_assessment(assessment_id)
+    _editable(assessment)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    title = assessment.title
+    service.delete_draft(assessment)
+    flash(f"The draft “{title}” was deleted.", "success")
+    return redirect(url_for("assessments.index"))
+

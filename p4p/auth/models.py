@@ -1,0 +1,165 @@
+"""Organisations, their people and how people join them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from p4p.extensions import db
+from p4p.timeutil import UTCDateTime, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    PROVIDER = "provider"
+    COMMISSIONER = "commissioner"
+    ASSOCIATION = "association"
+
+
+class Role(enum.StrEnum):
+    """Roles inside one organisation, most powerful first."""
+
+    OWNER = "owner"
+    MANAGER = "manager"
+    CONTRIBUTOR = "contributor"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def description(self) -> str:
+        return ROLE_DESCRIPTIONS[self]
+
+
+ROLE_DESCRIPTIONS = {
+    Role.OWNER: "Everything, including inviting people and changing their roles.",
+    Role.MANAGER: "Starts, rates and completes assessments; everything but managing the team.",
+    Role.CONTRIBUTOR: "Rates statements and writes evidence notes in draft assessments.",
+    Role.VIEWER: "Reads assessments and results; changes nothing.",
+}
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=OrganisationKind.PROVIDER.value)
+    # Demo organisations are the only ones the demo command may create beside.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_signin_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped on password reset so that old sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    membership: Mapped[Membership | None] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def organisation(self) -> Organisation | None:
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def role(self) -> Role | None:
+        return Role(self.membership.role) if self.membership else None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Membership(db.Model):
+    """A user's place in one organisation. A person belongs to one organisation at a time."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="membership")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+
+class Invitation(db.Model):
+    """A single-use link that lets a colleague join with a given role.
+
+    Only a hash of the token is stored: the link itself is shown once, to the owner who made it.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def status(self) -> str:
+        if self.accepted_dt:
+            return "accepted"
+        if self.revoked_dt:
+            return "revoked"
+        if self.expires_dt <= utcnow():
+            return "expired"
+        return "pending"
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted per e-mail address and per client address."""
+
+    __tablename__ = "signin_throttles"
+    __table_args__ = (UniqueConstraint("scope", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(10))  # "email" or "ip"
+    subject: Mapped[str] = mapped_column(String(254))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())

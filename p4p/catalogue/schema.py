@@ -1,0 +1,629 @@
+"""The checklist file format, p4p-checklist/1: safe parsing and validation with line numbers.
+
+Pure Python, no Flask or database. Every problem names the file, the 1-based line of the YAML
+node at fault, the field as a path (``sections[2].statements[0].stage``) and a message a
+checklist author can act on. All problems of a file are reported together, in line order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+FORMAT = "p4p-checklist/1"
+MAX_FILE_BYTES = 1024 * 1024
+RELATIONS = ("equal", "narrower", "broader", "related")
+TAG_SCHEMES: dict[str, tuple[str, ...]] = {
+    "cqc": ("safe", "effective", "caring", "responsive", "well-led"),
+    "making-it-real": (
+        "wellbeing-and-independence",
+        "information-and-advice",
+        "active-and-supportive-communities",
+        "flexible-and-integrated-care",
+        "when-things-need-to-change",
+        "workforce",
+    ),
+    "pamms": (
+        "involvement-and-information",
+        "personalised-care-and-support",
+        "safeguarding-and-safety",
+        "suitability-of-staffing",
+        "quality-of-management",
+    ),
+}
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
+SEMVER = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ChecklistInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ScaleOption:
+    key: str
+    label: str
+    points: int
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    label: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    key: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class StatementDef:
+    key: str
+    text: str
+    stage: str | None
+    guidance: str
+    evidence: tuple[str, ...]
+    # (scheme, tag keys) pairs, in file order; a tuple keeps the dataclass hashable.
+    tag_pairs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    origins: tuple[Origin, ...] = ()
+
+    @property
+    def tags(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.tag_pairs)
+
+
+@dataclass(frozen=True)
+class SectionDef:
+    key: str
+    title: str
+    summary: str | None
+    statements: tuple[StatementDef, ...]
+
+
+@dataclass(frozen=True)
+class ChecklistDef:
+    key: str
+    title: str
+    summary: str
+    version: str
+    published: dt.date
+    publisher: str
+    licence: str
+    language: str
+    scale: tuple[ScaleOption, ...]
+    stages: tuple[Stage, ...]
+    sections: tuple[SectionDef, ...]
+    content_hash: str = field(default="", compare=False)
+
+    def statements(self) -> Iterator[StatementDef]:
+        for section in self.sections:
+            yield from section.statements
+
+    def to_dict(self) -> dict[str, Any]:
+        return _content(self)
+
+
+def parse_version(value: str) -> tuple[int, int, int]:
+    match = SEMVER.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a semantic version such as 1.0.0")
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+# --- reading YAML safely ------------------------------------------------------------------
+
+
+class _Unusable(Exception):
+    """The file cannot be walked at all; carries the one problem that says why."""
+
+    def __init__(self, line: int, field_: str, message: str):
+        super().__init__(message)
+        self.line, self.field, self.message = line, field_, message
+
+
+def _compose(text: str | bytes) -> Node:
+    """Compose YAML into nodes with the safe loader; refuse anchors and aliases.
+
+    Refusing them outright (rather than limiting expansion) closes "billion laughs" attacks, and
+    a checklist never needs them.
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _Unusable(
+                    event.start_mark.line + 1, "yaml", "aliases and anchors are not allowed"
+                )
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        reason = error.problem or error.context or "could not be read"
+        raise _Unusable(line, "yaml", f"this is not valid YAML: {reason}") from error
+    except yaml.YAMLError as error:
+        raise _Unusable(1, "yaml", f"this is not valid YAML: {error}") from error
+    if node is None:
+        raise _Unusable(1, "file", "the file is empty")
+    return node
+
+
+_constructor = SafeConstructor()
+
+
+def _scalar(node: ScalarNode) -> Any:
+    return _constructor.construct_object(node, deep=True)
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+# --- the walk -----------------------------------------------------------------------------
+
+INVALID = object()
+Check = Callable[["_Walk", Node, str], Any]
+
+
+@dataclass
+class Field:
+    check: Check
+    required: bool = True
+
+
+class _Walk:
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.problems: list[Problem] = []
+
+    def problem(self, node: Node, path: str, message: str) -> object:
+        self.problems.append(Problem(self.filename, _line(node), path, message))
+        return INVALID
+
+    def mapping(self, node: Node, path: str, fields: dict[str, Field]) -> dict[str, Any] | object:
+        if not isinstance(node, MappingNode):
+            return self.problem(node, path or "file", "must be a mapping of field: value")
+        seen: dict[str, int] = {}
+        values: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != STR:
+                self.problem(key_node, path or "file", "field names must be text")
+                continue
+            name = key_node.value
+            where = f"{path}.{name}" if path else name
+            if name in seen:
+                self.problem(key_node, where, f"duplicate field (first given on line {seen[name]})")
+                continue
+            seen[name] = _line(key_node)
+            spec = fields.get(name)
+            if spec is None:
+                expected = ", ".join(fields)
+                self.problem(key_node, where, f'unknown field "{name}"; expected one of: {expected}')
+                continue
+            values[name] = spec.check(self, value_node, where)
+        for name, spec in fields.items():
+            if spec.required and name not in seen:
+                self.problem(node, f"{path}.{name}" if path else name, "required field is missing")
+        return values
+
+
+def text(max_length: int) -> Check:
+    def check(walk: _Walk, node: Node, path: str) -> Any:
+        if not isinstance(node, ScalarNode) or node.tag != STR:
+            return walk.problem(node, path, "must be text (put it in double quotes if need be)")
+        value = node.value.strip()
+        if not value:
+            return walk.problem(node, path, "must not be empty")
+        if len(value) > max_length:
+            return walk.problem(
+                node, path, f"is {len(value)} characters long; at most {max_length} are allowed"
+            )
+        return value
+
+    return check
+
+
+def slug(walk: _Walk, node: Node, path: str) -> Any:
+    value = text(40)(walk, node, path)
+    if value is INVALID:
+        return value
+    if not SLUG.match(value):
+        return walk.problem(
+            node,
+            path,
+            f'"{value}" is not a valid key: use 2 to 40 lower-case letters, digits and hyphens, '
+            "starting with a letter",
+        )
+    return value
+
+
+def format_check(walk: _Walk, node: Node, path: str) -> Any:
+    value = text(40)(walk, node, path)
+    if value is not INVALID and value != FORMAT:
+        return walk.problem(node, path, f'unsupported format "{value}"; expected "{FORMAT}"')
+    return value
+
+
+def version(walk: _Walk, node: Node, path: str) -> Any:
+    if not isinstance(node, ScalarNode) or node.tag != STR or not SEMVER.match(node.value):
+        return walk.problem(node, path, "must be a semantic version such as 1.0.0")
+    return node.value
+
+
+def date(walk: _Walk, node: Node, path: str) -> Any:
+    if isinstance(node, ScalarNode) and node.tag == TIMESTAMP:
+        try:
+            value = _scalar(node)
+        except (ValueError, yaml.YAMLError):
+            return walk.problem(node, path, "must be a real date written as YYYY-MM-DD")
+        if isinstance(value, dt.datetime):
+            return walk.problem(node, path, "must be a date written as YYYY-MM-DD, without a time")
+        return value
+    if isinstance(node, ScalarNode) and node.tag == STR:
+        try:
+            return dt.date.fromisoformat(node.value)
+        except ValueError:
+            pass
+    return walk.problem(node, path, "must be a date written as YYYY-MM-DD")
+
+
+def language(walk: _Walk, node: Node, path: str) -> Any:
+    value = text(35)(walk, node, path)
+    if value is not INVALID and not LANGUAGE.match(value):
+        return walk.problem(node, path, f'"{value}" is not a language tag such as en-GB')
+    return value
+
+
+def whole_number(walk: _Walk, node: Node, path: str) -> Any:
+    if not isinstance(node, ScalarNode) or node.tag != INT:
+        return walk.problem(node, path, "must be a whole number")
+    value = _scalar(node)
+    if value < 0:
+        return walk.problem(node, path, "must not be negative")
+    return value
+
+
+def list_of(item: Check, *, at_least: int = 1, noun: str = "entry") -> Check:
+    def check(walk: _Walk, node: Node, path: str) -> Any:
+        if not isinstance(node, SequenceNode):
+            return walk.problem(node, path, "must be a list")
+        if len(node.value) < at_least:
+            plural = noun if at_least == 1 else f"{noun}s"
+            return walk.problem(node, path, f"must have at least {at_least} {plural}")
+        return [(child, item(walk, child, f"{path}[{i}]")) for i, child in enumerate(node.value)]
+
+    return check
+
+
+def record(fields: dict[str, Field]) -> Check:
+    def check(walk: _Walk, node: Node, path: str) -> Any:
+        return walk.mapping(node, path, fields)
+
+    return check
+
+
+def tags(walk: _Walk, node: Node, path: str) -> Any:
+    if not isinstance(node, MappingNode):
+        return walk.problem(node, path, "must be a mapping of scheme: [tags]")
+    schemes = {name: Field(list_of(text(60), noun="tag"), required=False) for name in TAG_SCHEMES}
+    values = walk.mapping(node, path, schemes)
+    if values is INVALID:
+        return values
+    result = []
+    for scheme, entries in values.items():
+        if entries is INVALID:
+            continue
+        keys = []
+        for child, key in entries:
+            if key is INVALID:
+                continue
+            if key not in TAG_SCHEMES[scheme]:
+                expected = ", ".join(TAG_SCHEMES[scheme])
+                walk.problem(child, f"{path}.{scheme}", f'unknown tag "{key}"; expected one of: '
+                             f"{expected}")
+                continue
+            keys.append(key)
+        result.append((scheme, tuple(keys)))
+    return tuple(result)
+
+
+def relation(walk: _Walk, node: Node, path: str) -> Any:
+    value = text(20)(walk, node, path)
+    if value is not INVALID and value not in RELATIONS:
+        return walk.problem(
+            node, path, f'unknown relation "{value}"; expected one of: {", ".join(RELATIONS)}'
+        )
+    return value
+
+
+SCALE_OPTION = {
+    "key": Field(slug),
+    "label": Field(text(80)),
+    "points": Field(whole_number),
+    "description": Field(text(400), required=False),
+}
+STAGE = {
+    "key": Field(slug),
+    "label": Field(text(80)),
+    "description": Field(text(400), required=False),
+}
+ORIGIN = {"key": Field(slug), "relation": Field(relation)}
+STATEMENT = {
+    "key": Field(slug),
+    "text": Field(text(600)),
+    "stage": Field(slug, required=False),
+    "guidance": Field(text(3000)),
+    "evidence": Field(list_of(text(400), noun="example")),
+    "tags": Field(tags, required=False),
+    "from": Field(list_of(record(ORIGIN)), required=False),
+}
+SECTION = {
+    "key": Field(slug),
+    "title": Field(text(200)),
+    "summary": Field(text(1000), required=False),
+    "statements": Field(list_of(record(STATEMENT), noun="statement")),
+}
+TOP = {
+    "format": Field(format_check),
+    "key": Field(slug),
+    "title": Field(text(200)),
+    "summary": Field(text(1000)),
+    "version": Field(version),
+    "published": Field(date),
+    "publisher": Field(text(200)),
+    "licence": Field(text(100)),
+    "language": Field(language, required=False),
+    "scale": Field(list_of(record(SCALE_OPTION), at_least=2, noun="option")),
+    "stages": Field(list_of(record(STAGE), noun="stage"), required=False),
+    "sections": Field(list_of(record(SECTION), noun="section")),
+}
+
+
+# --- rules across the document ------------------------------------------------------------
+
+
+def _entries(values: dict, name: str) -> list[tuple[Node, dict]]:
+    """The valid mappings of a list field, with their nodes."""
+    entries = values.get(name)
+    if not isinstance(entries, list):
+        return []
+    return [(node, value) for node, value in entries if isinstance(value, dict)]
+
+
+def _unique(walk: _Walk, items: Iterable[tuple[Node, dict, str]], noun: str) -> None:
+    first: dict[str, int] = {}
+    for node, value, path in items:
+        key = value.get("key")
+        if not isinstance(key, str):
+            continue
+        if key in first:
+            walk.problem(
+                _key_node(node, "key"),
+                f"{path}.key",
+                f'duplicate {noun} key "{key}" (first used on line {first[key]})',
+            )
+        else:
+            first[key] = _line(_key_node(node, "key"))
+
+
+def _key_node(node: Node, name: str) -> Node:
+    """The value node of a field in a mapping node, for precise line numbers."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == name:
+                return value_node
+    return node
+
+
+def _cross_checks(walk: _Walk, values: dict) -> None:
+    scale = _entries(values, "scale")
+    _unique(walk, ((n, v, f"scale[{i}]") for i, (n, v) in enumerate(scale)), "scale")
+    previous = None
+    for i, (node, option) in enumerate(scale):
+        points = option.get("points")
+        if not isinstance(points, int) or points is INVALID:
+            continue
+        if previous is not None and points <= previous:
+            walk.problem(
+                _key_node(node, "points"),
+                f"scale[{i}].points",
+                "scale must be ordered lowest first: points must increase",
+            )
+        previous = points
+
+    stages = _entries(values, "stages")
+    _unique(walk, ((n, v, f"stages[{i}]") for i, (n, v) in enumerate(stages)), "stage")
+    stage_keys = [v["key"] for _, v in stages if isinstance(v.get("key"), str)]
+    has_stages = "stages" in values
+
+    sections = _entries(values, "sections")
+    _unique(walk, ((n, v, f"sections[{i}]") for i, (n, v) in enumerate(sections)), "section")
+    statements = [
+        (node, value, f"sections[{i}].statements[{j}]")
+        for i, (_, section) in enumerate(sections)
+        for j, (node, value) in enumerate(_entries(section, "statements"))
+    ]
+    _unique(walk, statements, "statement")
+    for node, statement, path in statements:
+        stage = statement.get("stage")
+        if has_stages and "stage" not in statement:
+            walk.problem(node, f"{path}.stage", "required field is missing (this checklist has "
+                         "stages, so every statement needs one)")
+        elif not has_stages and "stage" in statement:
+            walk.problem(_key_node(node, "stage"), f"{path}.stage",
+                         "this checklist has no stages, so statements must not name one")
+        elif isinstance(stage, str) and stage_keys and stage not in stage_keys:
+            walk.problem(_key_node(node, "stage"), f"{path}.stage",
+                         f'unknown stage "{stage}"; expected one of: {", ".join(stage_keys)}')
+
+
+# --- building the result ------------------------------------------------------------------
+
+
+def _build(values: dict) -> ChecklistDef:
+    def plain(entries: list) -> list[dict]:
+        return [value for _, value in entries]
+
+    sections = tuple(
+        SectionDef(
+            key=s["key"],
+            title=s["title"],
+            summary=s.get("summary"),
+            statements=tuple(
+                StatementDef(
+                    key=st["key"],
+                    text=st["text"],
+                    stage=st.get("stage"),
+                    guidance=st["guidance"],
+                    evidence=tuple(e for _, e in st["evidence"]),
+                    tag_pairs=st.get("tags", ()),
+                    origins=tuple(Origin(o["key"], o["relation"]) for o in plain(st.get("from", []))),
+                )
+                for st in plain(s["statements"])
+            ),
+        )
+        for s in plain(values["sections"])
+    )
+    definition = ChecklistDef(
+        key=values["key"],
+        title=values["title"],
+        summary=values["summary"],
+        version=values["version"],
+        published=values["published"],
+        publisher=values["publisher"],
+        licence=values["licence"],
+        language=values.get("language", "en-GB"),
+        scale=tuple(ScaleOption(o["key"], o["label"], o["points"], o.get("description"))
+                    for o in plain(values["scale"])),
+        stages=tuple(Stage(s["key"], s["label"], s.get("description"))
+                     for s in plain(values.get("stages", []))),
+        sections=sections,
+    )
+    digest = hashlib.sha256(
+        json.dumps(_content(definition), sort_keys=True, ensure_ascii=False,
+                   separators=(",", ":")).encode()
+    ).hexdigest()
+    return ChecklistDef(**{**definition.__dict__, "content_hash": digest})
+
+
+def _content(d: ChecklistDef) -> dict[str, Any]:
+    """What a version says: everything that a published version promises never to change."""
+    return {
+        "format": FORMAT,
+        "key": d.key,
+        "title": d.title,
+        "summary": d.summary,
+        "version": d.version,
+        "published": d.published.isoformat(),
+        "publisher": d.publisher,
+        "licence": d.licence,
+        "language": d.language,
+        "scale": [o.__dict__ for o in d.scale],
+        "stages": [s.__dict__ for s in d.stages],
+        "sections": [
+            {
+                "key": s.key,
+                "title": s.title,
+                "summary": s.summary,
+                "statements": [
+                    {
+                        "key": st.key,
+                        "text": st.text,
+                        "stage": st.stage,
+                        "guidance": st.guidance,
+                        "evidence": list(st.evidence),
+                        "tags": {k: list(v) for k, v in st.tag_pairs},
+                        "from": [o.__dict__ for o in st.origins],
+                    }
+                    for st in s.statements
+                ],
+            }
+            for s in d.sections
+        ],
+    }
+
+
+# --- entry points -------------------------------------------------------------------------
+
+
+def parse_checklist(text: str | bytes, filename: str) -> ChecklistDef:
+    """Parse and validate one checklist file; raise ChecklistInvalid with every problem."""
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > MAX_FILE_BYTES:
+        raise ChecklistInvalid([Problem(filename, 1, "file", f"the file is {size:,} bytes; "
+                                        f"checklist files may be at most {MAX_FILE_BYTES:,}")])
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ChecklistInvalid([Problem(filename, 1, "file", "the file is not UTF-8 text")]
+                                   ) from error
+    try:
+        root = _compose(text)
+    except _Unusable as error:
+        raise ChecklistInvalid([Problem(filename, error.line, error.field, error.message)]
+                               ) from error
+    walk = _Walk(filename)
+    values = walk.mapping(root, "", TOP)
+    if isinstance(values, dict):
+        _cross_checks(walk, values)
+    if walk.problems:
+        raise ChecklistInvalid(sorted(walk.problems, key=lambda p: (p.line, p.field)))
+    assert isinstance(values, dict)  # noqa: S101 - no problems means the walk produced values
+    return _build(values)
+
+
+def discover(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given)
+        files = discover(path) if path.is_dir() else [path]
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError as error:
+                problems.append(Problem(str(file), 1, "file", f"cannot be read: {error.strerror}"))
+                continue
+            try:
+                parse_checklist(data, str(file))
+            except ChecklistInvalid as error:
+                problems.extend(error.problems)
+    return problems

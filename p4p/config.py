@@ -1,0 +1,105 @@
+"""Configuration in layers: defaults here, then the instance folder, then P4P_* environment
+variables, then a mapping passed to the factory (tests). Production refuses a weak secret."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PLACEHOLDER_SECRETS = {"", "dev", "change-me", "changeme", "secret", "p4p-development"}
+MIN_SECRET_LENGTH = 32
+
+DEFAULTS: dict[str, Any] = {
+    "P4P_ENV": "production",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
+    "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "PASSWORD_HASH_METHOD": "scrypt",
+    "SIGNIN_MAX_FAILURES": 5,
+    "SIGNIN_WINDOW_SECONDS": 15 * 60,
+    "SIGNIN_LOCK_SECONDS": 15 * 60,
+    "INVITATION_DAYS": 14,
+    "NOTE_MAX_LENGTH": 4000,
+}
+
+# Environment variables read, with the config key each one sets.
+ENVIRONMENT = {
+    "P4P_ENV": "P4P_ENV",
+    "P4P_SECRET_KEY": "SECRET_KEY",
+    "P4P_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
+}
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    root = Path(__file__).resolve().parent.parent
+    config["CHECKLISTS_DIR"] = str(root / "checklists")
+    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(instance_path) / 'p4p.sqlite3'}"
+
+    instance_file = Path(instance_path) / "config.py"
+    if instance_file.is_file():
+        namespace: dict[str, Any] = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)  # noqa: S102 - operator-owned file
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+
+    for variable, key in ENVIRONMENT.items():
+        if os.environ.get(variable):
+            config[key] = os.environ[variable]
+    config.update(overrides or {})
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+
+    env = config["P4P_ENV"]
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(f"P4P_ENV must be production, development or testing, not {env!r}")
+    if env in {"development", "testing"}:
+        # Plain http on 127.0.0.1: a secure-only cookie would never come back.
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if key not in (overrides or {}):
+                config[key] = False
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _development_secret(Path(instance_path))
+    config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+
+    secret = str(config.get("SECRET_KEY") or "")
+    if env == "production" and (
+        secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
+    ):
+        raise ConfigError(
+            "Refusing to start: set P4P_SECRET_KEY to a random value of at least "
+            f"{MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'), or set P4P_ENV=development on your own machine."
+        )
+    return config
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout random secret kept in the instance folder, so sessions survive restarts."""
+    path = instance / "development-secret-key"
+    if path.is_file():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

@@ -1,0 +1,151 @@
+"""flask demo: a demonstration homecare provider whose assessments show real progress.
+
+Ratings are drawn from a seeded random source so every run builds the same story: each
+statement has a fixed "readiness", and the chance of being at the top of the scale rises at
+each assessment, faster for the earlier stages.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from datetime import timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from p4p.assessments.models import Assessment, AssessmentStatus, Rating
+from p4p.auth.models import Membership, Organisation, Role, User
+from p4p.auth.service import create_user
+from p4p.catalogue.models import Checklist
+from p4p.extensions import db
+from p4p.timeutil import utcnow
+
+DEMO_DOMAIN = "demo.example"
+DEFAULT_PASSWORD = "p4p-demo-password"
+ORGANISATION = "Riverside Home Support (demo)"
+PEOPLE = [
+    ("manager@demo.example", "Amira Khan", Role.OWNER),
+    ("senior@demo.example", "Tom Evans", Role.CONTRIBUTOR),
+]
+# (title, months ago, chance of top rating by stage, chance of at least the middle by stage)
+ASSESSMENTS = [
+    ("Spring 2025", 18, (0.45, 0.15, 0.0), (0.9, 0.5, 0.2)),
+    ("Winter 2025", 11, (1.0, 0.5, 0.15), (1.0, 0.85, 0.5)),
+    ("Summer 2026", 4, (1.0, 1.0, 0.4), (1.0, 1.0, 0.8)),
+]
+DRAFT = "Winter 2026"
+
+
+def demo_password() -> str:
+    return os.environ.get("P4P_DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+def holds_real_data() -> bool:
+    real_organisations = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.is_demo.is_(False))
+    )
+    real_users = db.session.scalar(
+        select(func.count(User.id)).where(~User.email.like(f"%@{DEMO_DOMAIN}"))
+    )
+    return bool(real_organisations or real_users)
+
+
+def _note(statement, level: int, rng: random.Random) -> str:
+    example = rng.choice(statement.evidence)
+    if level == 2:
+        return f"In place for everyone we support. Evidence: {example}"
+    if level == 1:
+        return f"Started with some people; not yet consistent. Evidence so far: {example}"
+    return "Not in place yet; we discussed it at the team meeting."
+
+
+def build(password: str) -> Organisation:
+    checklist = db.session.scalar(select(Checklist).where(Checklist.key == "homecare"))
+    if checklist is None or not checklist.versions:
+        raise click.ClickException("Load the checklists first: flask --app p4p checklists load")
+    version = checklist.versions[-1]
+    stage_index = {stage["key"]: i for i, stage in enumerate(version.stages)}
+    statements = [s for section in version.sections for s in section.statements]
+
+    organisation = Organisation(name=ORGANISATION, is_demo=True)
+    db.session.add(organisation)
+    users = []
+    for email, name, role in PEOPLE:
+        user = create_user(email, name, password)
+        db.session.add(Membership(user=user, organisation=organisation, role=role.value))
+        users.append(user)
+    owner = users[0]
+
+    rng = random.Random(2026)  # noqa: S311 - demo content, not security
+    readiness = {s.key: rng.random() for s in statements}
+    now = utcnow()
+    for title, months_ago, top_chance, middle_chance in ASSESSMENTS:
+        completed = now - timedelta(days=round(months_ago * 30.4))
+        assessment = Assessment(
+            organisation=organisation,
+            version=version,
+            title=title,
+            status=AssessmentStatus.COMPLETED.value,
+            created_by=owner,
+            created_dt=completed - timedelta(days=21),
+            completed_by=owner,
+            completed_dt=completed,
+        )
+        db.session.add(assessment)
+        for statement in statements:
+            stage = stage_index.get(statement.stage_key, 0)
+            r = readiness[statement.key]
+            level = 2 if r < top_chance[stage] else 1 if r < middle_chance[stage] else 0
+            assessment.ratings.append(
+                Rating(
+                    statement=statement,
+                    scale_key=version.scale[level]["key"],
+                    note=_note(statement, level, rng),
+                    updated_by=rng.choice(users),
+                    updated_dt=completed - timedelta(days=rng.randint(1, 20)),
+                )
+            )
+    draft = Assessment(
+        organisation=organisation, version=version, title=DRAFT, created_by=owner,
+        created_dt=now - timedelta(days=6),
+    )
+    db.session.add(draft)
+    for section in version.sections[:2]:
+        for statement in section.statements:
+            draft.ratings.append(
+                Rating(
+                    statement=statement,
+                    scale_key=version.scale[-1]["key"],
+                    note=_note(statement, 2, rng),
+                    updated_by=owner,
+                    updated_dt=now - timedelta(days=rng.randint(1, 5)),
+                )
+            )
+    db.session.flush()
+    return organisation
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create the demo provider and its sign-ins (refuses a database with real data)."""
+    existing = db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATION,
+                                                            Organisation.is_demo.is_(True)))
+    if existing is not None:
+        click.echo("Demo data is already there; nothing changed.")
+    elif holds_real_data():
+        click.echo(
+            "Refusing to add demo data: this database holds real organisations or accounts.",
+            err=True,
+        )
+        sys.exit(1)
+    else:
+        build(demo_password())
+        db.session.commit()
+        click.echo(f"Created the demo provider “{ORGANISATION}”.")
+    password = demo_password()
+    for email, name, role in PEOPLE:
+        click.echo(f"  demo sign-in: {email} / {password}  ({name}, {role.label.lower()})")

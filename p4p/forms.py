@@ -1,0 +1,54 @@
+"""Form pieces shared by every blueprint."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+
+class ConfirmForm(FlaskForm):
+    """A POST-only button: carries nothing but the CSRF token."""
+
+
+def email_field(label: str = "E-mail address") -> EmailField:
+    return EmailField(
+        label,
+        validators=[DataRequired(message="Enter your e-mail address."), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired(message="Choose a password."),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+            ),
+        ],
+        description=f"At least {PASSWORD_MIN} characters. A few unrelated words work well.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+def normalise_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def not_the_email(form, field) -> None:
+    email = normalise_email(getattr(form, "email", None) and form.email.data)
+    if email and field.data and field.data.strip().lower() == email:
+        raise ValidationError("Your password must not be your e-mail address.")

@@ -1,0 +1,41 @@
+"""The front door: a landing page for visitors, a dashboard for the signed in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from p4p import access
+from p4p.assessments import service
+from p4p.auth.models import OrganisationKind
+
+bp = access.protect(Blueprint("main", __name__))
+
+
+@bp.get("/")
+@access.rule(access.PUBLIC)
+def home():
+    if not current_user.is_authenticated:
+        return render_template("main/landing.html")
+    organisation = current_user.organisation
+    if organisation is None or organisation.kind != OrganisationKind.PROVIDER:
+        return render_template("main/dashboard.html", organisation=organisation)
+    assessments = service.list_assessments(organisation)
+    drafts = [a for a in assessments if a.is_draft]
+    completed = [a for a in assessments if a.is_completed]
+    latest = completed[0] if completed else None
+    latest_result = service.result(latest) if latest else None
+    return render_template(
+        "main/dashboard.html",
+        organisation=organisation,
+        drafts=drafts,
+        completed=completed,
+        latest=latest,
+        latest_result=latest_result,
+    )
+
+
+@bp.get("/healthz")
+@access.rule(access.PUBLIC)
+def health():
+    return {"status": "ok"}

@@ -1,0 +1,30 @@
+"""Every model, imported in one place so that metadata (and Alembic) sees all tables."""
+
+from p4p.assessments.models import Assessment, AssessmentStatus, Rating
+from p4p.auth.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SignInThrottle,
+    User,
+)
+from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+
+__all__ = [
+    "Assessment",
+    "AssessmentStatus",
+    "Checklist",
+    "ChecklistVersion",
+    "Invitation",
+    "Membership",
+    "Organisation",
+    "OrganisationKind",
+    "Rating",
+    "Role",
+    "Section",
+    "SignInThrottle",
+    "Statement",
+    "User",
+]

@@ -1,0 +1,204 @@
+"""Pure scoring rules: ratings in, section scores and stage reached out.
+
+The stage rule, as users see it: a stage is reached when every statement of that stage and of
+every stage before it is rated at the top of the scale. A section's score is the points its
+ratings scored out of the points possible (every statement at the top of the scale).
+Unrated statements score nothing and do not count towards a stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+STAGE_RULE = (
+    "A stage is reached when every statement of that stage, and of every stage before it, "
+    "is rated at the top of the scale (“{top}”)."
+)
+SCORE_RULE = "A section's score is the points its ratings scored out of the points possible."
+
+
+@dataclass(frozen=True)
+class ScaleOption:
+    key: str
+    label: str
+    points: int
+
+
+@dataclass(frozen=True)
+class StageDef:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    key: str
+    text: str
+    stage: str | None
+
+
+@dataclass(frozen=True)
+class SectionRef:
+    key: str
+    title: str
+    statements: tuple[StatementRef, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """The parts of a checklist version that scoring needs."""
+
+    scale: tuple[ScaleOption, ...]
+    stages: tuple[StageDef, ...]
+    sections: tuple[SectionRef, ...]
+
+    @property
+    def top(self) -> ScaleOption:
+        return self.scale[-1]
+
+    @property
+    def possible_per_statement(self) -> int:
+        return self.top.points
+
+
+@dataclass(frozen=True)
+class Score:
+    points: int
+    possible: int
+    rated: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Whole per cent, rounded half up, so 0 possible points reads as 0."""
+        if not self.possible:
+            return 0
+        return (200 * self.points + self.possible) // (2 * self.possible)
+
+
+@dataclass(frozen=True)
+class SectionScore(Score):
+    key: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A statement standing between the assessment and the next stage."""
+
+    section_key: str
+    section_title: str
+    key: str
+    text: str
+    stage: str
+    rating: str | None
+
+
+@dataclass(frozen=True)
+class StageProgress:
+    key: str
+    label: str
+    at_top: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.at_top == self.total
+
+
+@dataclass(frozen=True)
+class Result:
+    sections: tuple[SectionScore, ...]
+    overall: Score
+    stage_reached: StageDef | None
+    next_stage: StageDef | None
+    blockers: tuple[Blocker, ...]
+    stages: tuple[StageProgress, ...] = field(default=())
+
+    @property
+    def unrated(self) -> int:
+        return self.overall.total - self.overall.rated
+
+
+def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
+    """Score `ratings` (statement key -> scale key, or None when unrated)."""
+    points_for = {option.key: option.points for option in checklist.scale}
+    top_key = checklist.top.key
+
+    section_scores = []
+    for section in checklist.sections:
+        keys = [statement.key for statement in section.statements]
+        rated = [points_for[ratings[key]] for key in keys if ratings.get(key) in points_for]
+        section_scores.append(
+            SectionScore(
+                key=section.key,
+                title=section.title,
+                points=sum(rated),
+                possible=len(keys) * checklist.possible_per_statement,
+                rated=len(rated),
+                total=len(keys),
+            )
+        )
+    overall = Score(
+        points=sum(s.points for s in section_scores),
+        possible=sum(s.possible for s in section_scores),
+        rated=sum(s.rated for s in section_scores),
+        total=sum(s.total for s in section_scores),
+    )
+
+    by_stage: dict[str, list[tuple[SectionRef, StatementRef]]] = {
+        stage.key: [] for stage in checklist.stages
+    }
+    for section in checklist.sections:
+        for statement in section.statements:
+            if statement.stage in by_stage:
+                by_stage[statement.stage].append((section, statement))
+
+    progress = tuple(
+        StageProgress(
+            key=stage.key,
+            label=stage.label,
+            at_top=sum(1 for _, st in by_stage[stage.key] if ratings.get(st.key) == top_key),
+            total=len(by_stage[stage.key]),
+        )
+        for stage in checklist.stages
+    )
+
+    reached: StageDef | None = None
+    next_stage: StageDef | None = None
+    for stage, stage_progress in zip(checklist.stages, progress, strict=True):
+        if not stage_progress.complete:
+            next_stage = stage
+            break
+        reached = stage
+
+    blockers: tuple[Blocker, ...] = ()
+    if next_stage is not None:
+        blockers = tuple(
+            Blocker(
+                section_key=section.key,
+                section_title=section.title,
+                key=statement.key,
+                text=statement.text,
+                stage=stage_key,
+                rating=ratings.get(statement.key),
+            )
+            for stage_key in _stages_up_to(checklist, next_stage.key)
+            for section, statement in by_stage[stage_key]
+            if ratings.get(statement.key) != top_key
+        )
+
+    return Result(
+        sections=tuple(section_scores),
+        overall=overall,
+        stage_reached=reached,
+        next_stage=next_stage,
+        blockers=blockers,
+        stages=progress,
+    )
+
+
+def _stages_up_to(checklist: Checklist, key: str) -> Sequence[str]:
+    keys = [stage.key for stage in checklist.stages]
+    return keys[: keys.index(key) + 1]

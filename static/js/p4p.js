@@ -1,0 +1,93 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    field.select();
+    navigator.clipboard.writeText(field.value).then(function () {
+      button.textContent = "Copied";
+    });
+  });
+
+  // Save each statement as it changes. The Save button stays as a fallback.
+  function setStatus(statement, text, kind) {
+    var status = statement.querySelector("[data-role=status]");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("is-error", kind === "error");
+    status.classList.toggle("is-saved", kind === "saved");
+  }
+
+  function timeNow() {
+    return new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function save(form, statement) {
+    var key = statement.getAttribute("data-statement");
+    var data = new FormData();
+    data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+    statement.querySelectorAll("input, textarea").forEach(function (input) {
+      if (!input.name || input.name.indexOf(key + "-") !== 0) return;
+      if ((input.type === "radio" || input.type === "checkbox") && !input.checked) return;
+      data.append(input.name, input.value);
+    });
+    setStatus(statement, "Saving…");
+    return fetch(statement.getAttribute("data-save-url"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok) {
+          statement.querySelector("input[name='" + key + "-revision']").value = body.revision;
+          setStatus(statement, body.status === "saved" ? "Saved at " + timeNow() + "." : "No changes to save.", "saved");
+          var counter = document.querySelector("[data-role=rated-count]");
+          if (counter && typeof body.rated === "number") counter.textContent = body.rated;
+        } else if (response.status === 409 && body.html) {
+          var holder = document.createElement("div");
+          holder.innerHTML = body.html;
+          var replacement = holder.firstElementChild;
+          statement.replaceWith(replacement);
+          watch(form, replacement);
+          var heading = replacement.querySelector(".conflict h4");
+          if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+        } else if (response.status === 422 && body.errors) {
+          var messages = Object.keys(body.errors).map(function (k) { return body.errors[k].join(" "); });
+          setStatus(statement, "Not saved: " + messages.join(" "), "error");
+        } else {
+          setStatus(statement, "Not saved (the server said " + response.status + "). Use the Save button below.", "error");
+        }
+      });
+    }).catch(function () {
+      setStatus(statement, "Not saved: you seem to be offline. Your text is still here; use the Save button when you are back online.", "error");
+    });
+  }
+
+  function watch(form, statement) {
+    var timer = null;
+    statement.addEventListener("change", function (event) {
+      if (event.target.type === "radio" && event.target.name.slice(-8) === "-resolve") return;
+      if (event.target.type === "radio") { clearTimeout(timer); save(form, statement); }
+    });
+    statement.addEventListener("input", function (event) {
+      if (event.target.tagName !== "TEXTAREA") return;
+      clearTimeout(timer);
+      setStatus(statement, "Unsaved changes…");
+      timer = setTimeout(function () { timer = null; save(form, statement); }, 1500);
+    });
+    statement.addEventListener("focusout", function (event) {
+      if (event.target.tagName === "TEXTAREA" && timer) { clearTimeout(timer); timer = null; save(form, statement); }
+    });
+  }
+
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    form.querySelectorAll("[data-statement]").forEach(function (statement) {
+      watch(form, statement);
+    });
+  });
+})();

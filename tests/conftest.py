@@ -1,0 +1,113 @@
+"""Fixtures: an app per test on a clean database (SQLite, or PostgreSQL when
+P4P_TEST_DATABASE_URL is set), clients that sign in through the real forms, and a query counter."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from p4p import create_app
+from p4p.extensions import db
+from tests.helpers import World
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    url = os.environ.get("P4P_TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    from p4p.config import normalise_database_url
+    from p4p.extensions import Base
+    from p4p import models  # noqa: F401 - register every table
+
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    Base.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+
+
+def test_config(database_url: str, **extra) -> dict:
+    return {
+        "P4P_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-to-pass-checks",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "CHECKLISTS_DIR": str(ROOT / "checklists"),
+        **extra,
+    }
+
+
+@pytest.fixture
+def app(database_url: str):
+    """The app under test. The test body runs in the context of a twin app on the same
+    database: a request made by the test client then gets a fresh context of its own (its own
+    `g` and session), as it would in production, instead of sharing the test's."""
+    app = create_app(test_config(database_url))
+    twin = create_app(test_config(database_url))
+    with twin.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Organisations, people and the loaded checklists, built through the real services."""
+    return World(app)
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as queries: ...; len(queries) is the number of SQL statements."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():  # the served app's engine, not the test body's twin
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,63 @@
+"""Building test data through the real services, and using forms as a browser would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from p4p.auth import service as accounts
+from p4p.auth.models import Membership, Organisation, OrganisationKind, Role, User
+from p4p.catalogue.loading import load_all
+from p4p.extensions import db
+
+PASSWORD = "correct horse battery"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def submit(client: FlaskClient, page: str, data: dict | None = None, action: str | None = None,
+           **kwargs):
+    """GET `page`, take its CSRF token, POST `data` to `action` (default: the page itself)."""
+    response = client.get(page)
+    assert response.status_code == 200, f"{page} answered {response.status_code}"
+    body = dict(data or {})
+    body.setdefault("csrf_token", csrf_token(response.get_data(as_text=True)))
+    return client.post(action or page, data=body, **kwargs)
+
+
+def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    response = submit(client, "/signin", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+class World:
+    def __init__(self, app: Flask):
+        self.app = app
+        self._catalogue_loaded = False
+
+    def load_checklists(self, root: Path | None = None) -> None:
+        load_all(root or Path(self.app.config["CHECKLISTS_DIR"]))
+        db.session.commit()
+        self._catalogue_loaded = True
+
+    def provider(self, name: str = "Sunrise Homecare", owner_email: str | None = None,
+                 kind: OrganisationKind = OrganisationKind.PROVIDER) -> User:
+        email = owner_email or f"owner@{re.sub(r'[^a-z]+', '-', name.lower()).strip('-')}.example"
+        owner = accounts.sign_up(name, f"Owner of {name}", email, PASSWORD, kind=kind)
+        db.session.commit()
+        return owner
+
+    def member(self, organisation: Organisation, role: Role, email: str | None = None) -> User:
+        email = email or f"{role.value}@{organisation.id}.example"
+        user = accounts.create_user(email, f"{role.label} {organisation.id}", PASSWORD)
+        db.session.add(Membership(user=user, organisation=organisation, role=role.value))
+        db.session.commit()
+        return user

@@ -1,0 +1,87 @@
+from p4p.scoring import (
+    Checklist,
+    ScaleOption,
+    SectionRef,
+    StageDef,
+    StatementRef,
+    score,
+)
+
+SCALE = (ScaleOption("not-yet", "Not yet", 0), ScaleOption("started", "Started", 1),
+         ScaleOption("doing", "Doing", 2))
+STAGES = (StageDef("gs", "Getting started"), StageDef("gp", "Good progress"),
+          StageDef("ah", "Aiming high"))
+CHECKLIST = Checklist(
+    scale=SCALE,
+    stages=STAGES,
+    sections=(
+        SectionRef("a", "Section A", (
+            StatementRef("a1", "A one", "gs"),
+            StatementRef("a2", "A two", "gp"),
+            StatementRef("a3", "A three", "ah"),
+        )),
+        SectionRef("b", "Section B", (
+            StatementRef("b1", "B one", "gs"),
+            StatementRef("b2", "B two", "gp"),
+        )),
+    ),
+)
+
+
+def test_section_scores_are_points_out_of_possible():
+    result = score(CHECKLIST, {"a1": "doing", "a2": "started", "b1": "not-yet"})
+    a, b = result.sections
+    assert (a.points, a.possible, a.rated, a.total) == (3, 6, 2, 3)
+    assert a.percent == 50
+    assert (b.points, b.possible, b.rated, b.total) == (0, 4, 1, 2)
+    assert (result.overall.points, result.overall.possible) == (3, 10)
+    assert result.unrated == 2
+
+
+def test_percent_rounds_half_up_and_handles_nothing_possible():
+    result = score(CHECKLIST, {"a1": "started"})  # 1 of 6 = 16.67%
+    assert result.sections[0].percent == 17
+    empty = Checklist(scale=SCALE, stages=(), sections=(SectionRef("e", "E", ()),))
+    assert score(empty, {}).sections[0].percent == 0
+
+
+def test_no_stage_until_every_first_stage_statement_is_at_the_top():
+    result = score(CHECKLIST, {"a1": "doing", "b1": "started", "a2": "doing", "b2": "doing"})
+    assert result.stage_reached is None
+    assert result.next_stage.key == "gs"
+    assert [b.key for b in result.blockers] == ["b1"]
+    assert result.blockers[0].rating == "started"
+
+
+def test_a_stage_needs_the_stages_before_it():
+    # Everything of "good progress" is at the top but one "getting started" statement is not:
+    # no stage is reached, and the blockers name both stages' shortfalls in stage order.
+    ratings = {"a1": "doing", "b1": None, "a2": "doing", "b2": "doing", "a3": "doing"}
+    result = score(CHECKLIST, ratings)
+    assert result.stage_reached is None
+    assert [(b.key, b.stage) for b in result.blockers] == [("b1", "gs")]
+
+
+def test_stage_reached_and_blockers_for_the_next():
+    ratings = {"a1": "doing", "b1": "doing", "a2": "started"}
+    result = score(CHECKLIST, ratings)
+    assert result.stage_reached.key == "gs"
+    assert result.next_stage.key == "gp"
+    assert [(b.key, b.rating) for b in result.blockers] == [("a2", "started"), ("b2", None)]
+    assert [(s.key, s.at_top, s.total, s.complete) for s in result.stages] == [
+        ("gs", 2, 2, True), ("gp", 0, 2, False), ("ah", 0, 1, False)]
+
+
+def test_final_stage_has_no_next_and_no_blockers():
+    ratings = {k: "doing" for k in ("a1", "a2", "a3", "b1", "b2")}
+    result = score(CHECKLIST, ratings)
+    assert result.stage_reached.key == "ah"
+    assert result.next_stage is None
+    assert result.blockers == ()
+    assert result.overall.percent == 100
+
+
+def test_unknown_scale_values_score_nothing():
+    result = score(CHECKLIST, {"a1": "bogus"})
+    assert result.sections[0].rated == 0
+    assert result.sections[0].points == 0
