@@ -24,7 +24,7 @@ from p4p.extensions import db
 from p4p.timeutil import utcnow
 
 DEMO_DOMAIN = "demo.example"
-DEFAULT_PASSWORD = "p4p-demo-password"
+DEFAULT_PASSWORD = "p4p-demo-password"  # noqa: S105 - public demo sign-in, documented
 ORGANISATION = "Riverside Home Support (demo)"
 PEOPLE = [
     ("manager@demo.example", "Amira Khan", Role.OWNER),
@@ -109,7 +109,10 @@ def build(password: str) -> Organisation:
                 )
             )
     draft = Assessment(
-        organisation=organisation, version=version, title=DRAFT, created_by=owner,
+        organisation=organisation,
+        version=version,
+        title=DRAFT,
+        created_by=owner,
         created_dt=now - timedelta(days=6),
     )
     db.session.add(draft)
@@ -132,8 +135,11 @@ def build(password: str) -> Organisation:
 @with_appcontext
 def demo_command() -> None:
     """Create the demo provider and its sign-ins (refuses a database with real data)."""
-    existing = db.session.scalar(select(Organisation).where(Organisation.name == ORGANISATION,
-                                                            Organisation.is_demo.is_(True)))
+    existing = db.session.scalar(
+        select(Organisation).where(
+            Organisation.name == ORGANISATION, Organisation.is_demo.is_(True)
+        )
+    )
     if existing is not None:
         click.echo("Demo data is already there; nothing changed.")
     elif holds_real_data():

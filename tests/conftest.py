@@ -23,9 +23,9 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     url = os.environ.get("P4P_TEST_DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    from p4p import models  # noqa: F401 - register every table
     from p4p.config import normalise_database_url
     from p4p.extensions import Base
-    from p4p import models  # noqa: F401 - register every table
 
     url = normalise_database_url(url)
     engine = create_engine(url)
@@ -37,7 +37,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     yield url
 
 
-def test_config(database_url: str, **extra) -> dict:
+def make_config(database_url: str, **extra) -> dict:
     return {
         "P4P_ENV": "testing",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-to-pass-checks",
@@ -53,8 +53,8 @@ def app(database_url: str):
     """The app under test. The test body runs in the context of a twin app on the same
     database: a request made by the test client then gets a fresh context of its own (its own
     `g` and session), as it would in production, instead of sharing the test's."""
-    app = create_app(test_config(database_url))
-    twin = create_app(test_config(database_url))
+    app = create_app(make_config(database_url))
+    twin = create_app(make_config(database_url))
     with twin.app_context():
         yield app
         db.session.remove()

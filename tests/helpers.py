@@ -14,7 +14,9 @@ from p4p.catalogue.loading import load_all
 from p4p.extensions import db
 
 PASSWORD = "correct horse battery"
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(html: str) -> str:
@@ -23,8 +25,9 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client: FlaskClient, page: str, data: dict | None = None, action: str | None = None,
-           **kwargs):
+def submit(
+    client: FlaskClient, page: str, data: dict | None = None, action: str | None = None, **kwargs
+):
     """GET `page`, take its CSRF token, POST `data` to `action` (default: the page itself)."""
     response = client.get(page)
     assert response.status_code == 200, f"{page} answered {response.status_code}"
@@ -48,8 +51,12 @@ class World:
         db.session.commit()
         self._catalogue_loaded = True
 
-    def provider(self, name: str = "Sunrise Homecare", owner_email: str | None = None,
-                 kind: OrganisationKind = OrganisationKind.PROVIDER) -> User:
+    def provider(
+        self,
+        name: str = "Sunrise Homecare",
+        owner_email: str | None = None,
+        kind: OrganisationKind = OrganisationKind.PROVIDER,
+    ) -> User:
         email = owner_email or f"owner@{re.sub(r'[^a-z]+', '-', name.lower()).strip('-')}.example"
         owner = accounts.sign_up(name, f"Owner of {name}", email, PASSWORD, kind=kind)
         db.session.commit()

@@ -49,10 +49,19 @@ def rate_everything(client, assessment, version, scale_key):
     for section in version.sections:
         data = {}
         for statement in section.statements:
-            rating = db.session.scalar(select(Rating).where(
-                Rating.assessment_id == assessment.id, Rating.statement_id == statement.id))
-            data.update(rating_fields(statement, scale_key, f"Evidence for {statement.key}",
-                                      rating.revision if rating else 0))
+            rating = db.session.scalar(
+                select(Rating).where(
+                    Rating.assessment_id == assessment.id, Rating.statement_id == statement.id
+                )
+            )
+            data.update(
+                rating_fields(
+                    statement,
+                    scale_key,
+                    f"Evidence for {statement.key}",
+                    rating.revision if rating else 0,
+                )
+            )
         response = submit(client, section_url(assessment, section), data)
         assert response.status_code == 302, response.get_data(as_text=True)
 
@@ -82,8 +91,10 @@ def test_rate_with_save_button_and_come_back(client, owner, homecare):
     first, second = section.statements[:2]
     page = client.get(section_url(assessment, section)).get_data(as_text=True)
     assert first.text in page and first.guidance[:30] in page and first.evidence[0][:20] in page
-    data = {**rating_fields(first, "doing", "We saw profiles for all 12 people."),
-            **rating_fields(second, "started", "")}
+    data = {
+        **rating_fields(first, "doing", "We saw profiles for all 12 people."),
+        **rating_fields(second, "started", ""),
+    }
     response = submit(client, section_url(assessment, section), data)
     assert response.status_code == 302
 
@@ -104,11 +115,15 @@ def test_single_statement_save_answers_json(client, owner, homecare):
     statement = section.statements[0]
     token = csrf_token(client.get(section_url(assessment, section)).get_data(as_text=True))
     url = f"/assessments/{assessment.id}/statements/{statement.key}"
-    response = client.post(url, data={"csrf_token": token, **rating_fields(statement, "started", "A note")})
+    response = client.post(
+        url, data={"csrf_token": token, **rating_fields(statement, "started", "A note")}
+    )
     assert response.status_code == 200
     assert response.json["status"] == "saved" and response.json["revision"] == 1
     assert response.json["rated"] == 1
-    again = client.post(url, data={"csrf_token": token, **rating_fields(statement, "started", "A note", 1)})
+    again = client.post(
+        url, data={"csrf_token": token, **rating_fields(statement, "started", "A note", 1)}
+    )
     assert again.json["status"] == "unchanged" and again.json["revision"] == 1
 
 
@@ -116,6 +131,7 @@ def test_a_later_save_does_not_overwrite_a_colleagues_earlier_one(client, owner,
     colleague = db.session.merge(owner)
     contributor = app.test_client()
     from tests.helpers import World
+
     carer = World(app).member(colleague.organisation, Role.CONTRIBUTOR)
     sign_in(client, owner)
     sign_in(contributor, carer)
@@ -142,6 +158,7 @@ def test_a_later_save_does_not_overwrite_a_colleagues_earlier_one(client, owner,
 
 def test_choosing_the_colleagues_version_keeps_it(client, owner, homecare, app):
     from tests.helpers import World
+
     carer = World(app).member(db.session.merge(owner).organisation, Role.CONTRIBUTOR)
     other = app.test_client()
     sign_in(client, owner)
@@ -161,10 +178,14 @@ def test_json_save_reports_conflict_with_both_versions(client, owner, homecare):
     sign_in(client, owner)
     assessment = start(client, homecare)
     statement = homecare.sections[0].statements[0]
-    token = csrf_token(client.get(section_url(assessment, homecare.sections[0])).get_data(as_text=True))
+    token = csrf_token(
+        client.get(section_url(assessment, homecare.sections[0])).get_data(as_text=True)
+    )
     url = f"/assessments/{assessment.id}/statements/{statement.key}"
     client.post(url, data={"csrf_token": token, **rating_fields(statement, "doing", "First")})
-    response = client.post(url, data={"csrf_token": token, **rating_fields(statement, "not-yet", "Second", 0)})
+    response = client.post(
+        url, data={"csrf_token": token, **rating_fields(statement, "not-yet", "Second", 0)}
+    )
     assert response.status_code == 409
     assert "First" in response.json["html"] and "Second" in response.json["html"]
 
@@ -175,8 +196,10 @@ def test_over_long_note_is_refused_and_the_text_kept(client, owner, homecare, ap
     section = homecare.sections[0]
     long_note = "x" * (app.config["NOTE_MAX_LENGTH"] + 1)
     statement = section.statements[0]
-    data = {**rating_fields(statement, "doing", long_note),
-            **rating_fields(section.statements[1], "started", "short and fine")}
+    data = {
+        **rating_fields(statement, "doing", long_note),
+        **rating_fields(section.statements[1], "started", "short and fine"),
+    }
     response = submit(client, section_url(assessment, section), data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -201,8 +224,9 @@ def test_statement_not_in_the_version_is_404(client, owner, homecare):
     sign_in(client, owner)
     assessment = start(client, homecare)
     token = csrf_token(client.get(f"/assessments/{assessment.id}").get_data(as_text=True))
-    response = client.post(f"/assessments/{assessment.id}/statements/mg-not-here",
-                           data={"csrf_token": token})
+    response = client.post(
+        f"/assessments/{assessment.id}/statements/mg-not-here", data={"csrf_token": token}
+    )
     assert response.status_code == 404
     assert client.get(f"/assessments/{assessment.id}/sections/no-such-section").status_code == 404
 
@@ -211,8 +235,9 @@ def test_rating_without_csrf_is_refused(client, owner, homecare):
     sign_in(client, owner)
     assessment = start(client, homecare)
     section = homecare.sections[0]
-    response = client.post(section_url(assessment, section),
-                           data=rating_fields(section.statements[0], "doing"))
+    response = client.post(
+        section_url(assessment, section), data=rating_fields(section.statements[0], "doing")
+    )
     assert response.status_code == 400
     assert db.session.scalar(select(Rating)) is None
 
@@ -224,11 +249,19 @@ def test_another_organisations_assessment_is_404(client, world, owner, homecare,
     stranger = world.provider("Distant Care")
     other = app.test_client()
     sign_in(other, stranger)
-    for url in (f"/assessments/{assessment.id}", section_url(assessment, section),
-                f"/assessments/{assessment.id}/result", f"/assessments/{assessment.id}/complete"):
+    for url in (
+        f"/assessments/{assessment.id}",
+        section_url(assessment, section),
+        f"/assessments/{assessment.id}/result",
+        f"/assessments/{assessment.id}/complete",
+    ):
         assert other.get(url).status_code == 404, url
-    response = submit(other, "/assessments/", rating_fields(section.statements[0], "doing"),
-                      action=section_url(assessment, section))
+    response = submit(
+        other,
+        "/assessments/",
+        rating_fields(section.statements[0], "doing"),
+        action=section_url(assessment, section),
+    )
     assert response.status_code == 404
     assert db.session.scalar(select(Rating)) is None
 
@@ -269,11 +302,15 @@ def test_completed_assessment_is_read_only(client, owner, homecare):
     page = client.get(section_url(assessment, section)).get_data(as_text=True)
     assert "cannot change" in page and f'name="{statement.key}-scale"' not in page
     token = csrf_token(page)
-    response = client.post(section_url(assessment, section),
-                           data={"csrf_token": token, **rating_fields(statement, "doing", "late", 1)})
+    response = client.post(
+        section_url(assessment, section),
+        data={"csrf_token": token, **rating_fields(statement, "doing", "late", 1)},
+    )
     assert response.status_code == 403
-    response = client.post(f"/assessments/{assessment.id}/statements/{statement.key}",
-                           data={"csrf_token": token, **rating_fields(statement, "doing", "late", 1)})
+    response = client.post(
+        f"/assessments/{assessment.id}/statements/{statement.key}",
+        data={"csrf_token": token, **rating_fields(statement, "doing", "late", 1)},
+    )
     assert response.status_code == 403
     rating = db.session.scalar(select(Rating).where(Rating.statement_id == statement.id))
     assert rating.scale_key == "started"
@@ -284,15 +321,28 @@ def test_result_shows_scores_stage_rule_and_blockers(client, owner, homecare):
     assessment = start(client, homecare)
     rate_everything(client, assessment, homecare, "doing")
     # Pull one "getting started" statement down: no stage is reached, and it is the blocker.
-    target = next(s for sec in homecare.sections for s in sec.statements
-                  if s.stage_key == homecare.stages[0]["key"])
+    target = next(
+        s
+        for sec in homecare.sections
+        for s in sec.statements
+        if s.stage_key == homecare.stages[0]["key"]
+    )
     section = target.section
     data = {}
     for statement in section.statements:
-        rating = db.session.scalar(select(Rating).where(Rating.statement_id == statement.id,
-                                                        Rating.assessment_id == assessment.id))
-        data.update(rating_fields(statement, "started" if statement.id == target.id else "doing",
-                                  rating.note, rating.revision))
+        rating = db.session.scalar(
+            select(Rating).where(
+                Rating.statement_id == statement.id, Rating.assessment_id == assessment.id
+            )
+        )
+        data.update(
+            rating_fields(
+                statement,
+                "started" if statement.id == target.id else "doing",
+                rating.note,
+                rating.revision,
+            )
+        )
     submit(client, section_url(assessment, section), data)
     submit(client, f"/assessments/{assessment.id}/complete")
     html = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
@@ -313,8 +363,11 @@ def test_contributor_rates_but_cannot_start_or_complete(client, world, owner, ho
     assert client.get("/assessments/new").status_code == 403
     assert client.get(f"/assessments/{assessment.id}/complete").status_code == 403
     section = homecare.sections[0]
-    response = submit(client, section_url(assessment, section),
-                      rating_fields(section.statements[0], "doing", "by contributor"))
+    response = submit(
+        client,
+        section_url(assessment, section),
+        rating_fields(section.statements[0], "doing", "by contributor"),
+    )
     assert response.status_code == 302
 
 
@@ -327,23 +380,26 @@ def test_viewer_reads_but_cannot_rate(client, world, owner, homecare):
     section = homecare.sections[0]
     page = client.get(section_url(assessment, section))
     assert page.status_code == 200 and "read but not rate" in page.get_data(as_text=True)
-    response = submit(client, section_url(assessment, section),
-                      rating_fields(section.statements[0], "doing"))
+    response = submit(
+        client, section_url(assessment, section), rating_fields(section.statements[0], "doing")
+    )
     assert response.status_code == 403
 
 
 def test_delete_draft(client, owner, homecare):
     sign_in(client, owner)
     assessment = start(client, homecare)
-    response = submit(client, f"/assessments/{assessment.id}",
-                      action=f"/assessments/{assessment.id}/delete")
+    response = submit(
+        client, f"/assessments/{assessment.id}", action=f"/assessments/{assessment.id}/delete"
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Assessment, assessment.id) is None
 
 
-def test_section_page_query_count_does_not_grow_with_statements(client, owner, homecare,
-                                                                  count_queries):
+def test_section_page_query_count_does_not_grow_with_statements(
+    client, owner, homecare, count_queries
+):
     sign_in(client, owner)
     assessment = start(client, homecare)
     counts = []

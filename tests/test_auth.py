@@ -39,14 +39,21 @@ def test_sign_up_errors_keep_what_was_typed(client, world):
     assert response.status_code == 422
     assert "already exists" in html or "The two passwords differ." in html
     assert 'value="Kindly Care at Home"' in html
-    assert db.session.scalar(select(Organisation).where(Organisation.name == "Kindly Care at Home")) is None
+    assert (
+        db.session.scalar(select(Organisation).where(Organisation.name == "Kindly Care at Home"))
+        is None
+    )
 
 
 def test_sign_up_refuses_short_password_and_password_equal_to_email(client):
-    html = submit(client, "/signup", signup_data(password="short", confirm="short")).get_data(as_text=True)
+    html = submit(client, "/signup", signup_data(password="short", confirm="short")).get_data(
+        as_text=True
+    )
     assert "Use between 10 and 128 characters." in html
     email = "someone@example.org"
-    html = submit(client, "/signup", signup_data(email=email, password=email, confirm=email)).get_data(as_text=True)
+    html = submit(
+        client, "/signup", signup_data(email=email, password=email, confirm=email)
+    ).get_data(as_text=True)
     assert "must not be your e-mail address" in html
 
 
@@ -89,7 +96,10 @@ def test_successful_sign_in_clears_earlier_failures(client, world):
     owner = world.provider()
     submit(client, "/signin", {"email": owner.email, "password": "wrong password!"})
     sign_in(client, owner)
-    assert db.session.scalar(select(SignInThrottle).where(SignInThrottle.subject == owner.email)) is None
+    assert (
+        db.session.scalar(select(SignInThrottle).where(SignInThrottle.subject == owner.email))
+        is None
+    )
 
 
 def test_next_is_followed_only_within_the_site(client, world):
@@ -105,8 +115,11 @@ def test_next_is_followed_only_within_the_site(client, world):
         response = client.post(
             "/signin",
             query_string={"next": target},
-            data={"email": owner.email, "password": PASSWORD,
-                  "csrf_token": csrf_token(page.get_data(as_text=True))},
+            data={
+                "email": owner.email,
+                "password": PASSWORD,
+                "csrf_token": csrf_token(page.get_data(as_text=True)),
+            },
         )
         assert response.status_code == 302
         assert response.headers["Location"] == expected, target
@@ -135,8 +148,12 @@ def test_security_headers(client):
 def test_invitation_journey(client, world, app):
     owner = world.provider("Oak Lodge Care")
     sign_in(client, owner)
-    response = submit(client, "/team/", {"email": "new.colleague@oak.example", "role": "contributor"},
-                      action="/team/invitations")
+    response = submit(
+        client,
+        "/team/",
+        {"email": "new.colleague@oak.example", "role": "contributor"},
+        action="/team/invitations",
+    )
     assert response.status_code == 201
     html = response.get_data(as_text=True)
     link = re.search(r'value="(http://localhost/join/[^"]+)"', html).group(1)
@@ -145,8 +162,15 @@ def test_invitation_journey(client, world, app):
     path = link.removeprefix("http://localhost")
     page = client.get(path).get_data(as_text=True)
     assert "Oak Lodge Care" in page and "new.colleague@oak.example" in page
-    response = submit(client, path, {"name": "Sam Lee", "password": "another fine password",
-                                      "confirm": "another fine password"})
+    response = submit(
+        client,
+        path,
+        {
+            "name": "Sam Lee",
+            "password": "another fine password",
+            "confirm": "another fine password",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.colleague@oak.example"))
     assert user.role == Role.CONTRIBUTOR and user.organisation.name == "Oak Lodge Care"
@@ -164,7 +188,9 @@ def test_invitation_for_an_existing_account_is_refused(client, world):
     owner = world.provider("Elm Care")
     other = world.provider("Birch Care")
     sign_in(client, owner)
-    response = submit(client, "/team/", {"email": other.email, "role": "viewer"}, action="/team/invitations")
+    response = submit(
+        client, "/team/", {"email": other.email, "role": "viewer"}, action="/team/invitations"
+    )
     assert response.status_code == 422
     assert "already has a p4p account" in response.get_data(as_text=True)
 

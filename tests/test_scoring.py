@@ -7,23 +7,37 @@ from p4p.scoring import (
     score,
 )
 
-SCALE = (ScaleOption("not-yet", "Not yet", 0), ScaleOption("started", "Started", 1),
-         ScaleOption("doing", "Doing", 2))
-STAGES = (StageDef("gs", "Getting started"), StageDef("gp", "Good progress"),
-          StageDef("ah", "Aiming high"))
+SCALE = (
+    ScaleOption("not-yet", "Not yet", 0),
+    ScaleOption("started", "Started", 1),
+    ScaleOption("doing", "Doing", 2),
+)
+STAGES = (
+    StageDef("gs", "Getting started"),
+    StageDef("gp", "Good progress"),
+    StageDef("ah", "Aiming high"),
+)
 CHECKLIST = Checklist(
     scale=SCALE,
     stages=STAGES,
     sections=(
-        SectionRef("a", "Section A", (
-            StatementRef("a1", "A one", "gs"),
-            StatementRef("a2", "A two", "gp"),
-            StatementRef("a3", "A three", "ah"),
-        )),
-        SectionRef("b", "Section B", (
-            StatementRef("b1", "B one", "gs"),
-            StatementRef("b2", "B two", "gp"),
-        )),
+        SectionRef(
+            "a",
+            "Section A",
+            (
+                StatementRef("a1", "A one", "gs"),
+                StatementRef("a2", "A two", "gp"),
+                StatementRef("a3", "A three", "ah"),
+            ),
+        ),
+        SectionRef(
+            "b",
+            "Section B",
+            (
+                StatementRef("b1", "B one", "gs"),
+                StatementRef("b2", "B two", "gp"),
+            ),
+        ),
     ),
 )
 
@@ -69,7 +83,10 @@ def test_stage_reached_and_blockers_for_the_next():
     assert result.next_stage.key == "gp"
     assert [(b.key, b.rating) for b in result.blockers] == [("a2", "started"), ("b2", None)]
     assert [(s.key, s.at_top, s.total, s.complete) for s in result.stages] == [
-        ("gs", 2, 2, True), ("gp", 0, 2, False), ("ah", 0, 1, False)]
+        ("gs", 2, 2, True),
+        ("gp", 0, 2, False),
+        ("ah", 0, 1, False),
+    ]
 
 
 def test_final_stage_has_no_next_and_no_blockers():

@@ -33,9 +33,7 @@ class Assessment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=AssessmentStatus.DRAFT.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    completed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     completed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()

@@ -57,8 +57,9 @@ def new():
         assessment = service.start(
             access.current_organisation(), version, form.title.data, current_user
         )
-        flash(f"“{assessment.title}” has started. Work through the sections in any order.",
-              "success")
+        flash(
+            f"“{assessment.title}” has started. Work through the sections in any order.", "success"
+        )
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     status = 422 if form.errors else 200
     return render_template("assessments/new.html", form=form, versions=versions), status
@@ -179,7 +180,10 @@ def save_section(assessment_id: int, key: str):
     invalid = [item for item in items if item.statement.id in values and not item.form.validate()]
     if invalid:
         return _render_section(
-            assessment, section, items, status=422,
+            assessment,
+            section,
+            items,
+            status=422,
             message="Nothing in this section was saved yet: please correct what is marked below.",
         )
 
@@ -188,8 +192,9 @@ def save_section(assessment_id: int, key: str):
         if item.statement.id not in values:
             continue
         if item.form.resolve.data == "theirs" and item.rating is not None:
-            _reset(item, service.ratings_by_statement(assessment).get(item.statement.id),
-                   assessment)
+            _reset(
+                item, service.ratings_by_statement(assessment).get(item.statement.id), assessment
+            )
             continue
         scale_key, note, revision = values[item.statement.id]
         outcome = service.save_rating(
@@ -206,7 +211,9 @@ def save_section(assessment_id: int, key: str):
     if conflicts:
         # Other ratings of the section were saved and must be committed: not an error status.
         return _render_section(
-            assessment, section, items,
+            assessment,
+            section,
+            items,
             message=(
                 f"{conflicts} statement(s) were changed by a colleague while you were working. "
                 "Your other changes are saved. Choose which version to keep for each statement "
@@ -215,8 +222,9 @@ def save_section(assessment_id: int, key: str):
         )
     flash(f"Saved your ratings for “{section.title}”.", "success")
     if request.form.get("then") == "next" and following is not None:
-        return redirect(url_for("assessments.section", assessment_id=assessment.id,
-                                key=following.key))
+        return redirect(
+            url_for("assessments.section", assessment_id=assessment.id, key=following.key)
+        )
     return redirect(url_for("assessments.section", assessment_id=assessment.id, key=section.key))
 
 
@@ -268,8 +276,7 @@ def save_statement(assessment_id: int, key: str):
         revision=rating.revision if rating else 0,
         saved_at=rating.updated_dt.isoformat() if rating else None,
         rated=sum(
-            1 for s in statement.section.statements
-            if s.id in ratings and ratings[s.id].scale_key
+            1 for s in statement.section.statements if s.id in ratings and ratings[s.id].scale_key
         ),
     )
 
@@ -328,4 +335,3 @@ def delete(assessment_id: int):
     service.delete_draft(assessment)
     flash(f"The draft “{title}” was deleted.", "success")
     return redirect(url_for("assessments.index"))
-

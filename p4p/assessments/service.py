@@ -53,7 +53,9 @@ def list_assessments(organisation: Organisation) -> list[Assessment]:
     )
 
 
-def start(organisation: Organisation, version: ChecklistVersion, title: str, by: User) -> Assessment:
+def start(
+    organisation: Organisation, version: ChecklistVersion, title: str, by: User
+) -> Assessment:
     assessment = Assessment(
         organisation=organisation, version=version, title=title.strip(), created_by=by
     )
@@ -129,8 +131,9 @@ def save_rating(
             with db.session.begin_nested():
                 db.session.add(rating)
         except IntegrityError:
-            return SaveOutcome(rating=None, changed=False, conflict=_current_rating(
-                assessment, statement))
+            return SaveOutcome(
+                rating=None, changed=False, conflict=_current_rating(assessment, statement)
+            )
         return SaveOutcome(rating=rating, changed=True)
 
     result = db.session.execute(
@@ -162,9 +165,7 @@ def _current_rating(assessment: Assessment, statement: Statement) -> Rating | No
 
 def scoring_checklist(version: ChecklistVersion) -> scoring.Checklist:
     return scoring.Checklist(
-        scale=tuple(
-            scoring.ScaleOption(o["key"], o["label"], o["points"]) for o in version.scale
-        ),
+        scale=tuple(scoring.ScaleOption(o["key"], o["label"], o["points"]) for o in version.scale),
         stages=tuple(scoring.StageDef(s["key"], s["label"]) for s in version.stages),
         sections=tuple(
             scoring.SectionRef(

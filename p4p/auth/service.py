@@ -134,9 +134,7 @@ def authenticate(email: str, password: str, client: str) -> SignInOutcome:
             row.failures, row.window_start_dt, row.locked_until_dt = 0, now, None
         row.failures += 1
         if row.failures >= _limits(scope):
-            row.locked_until_dt = now + timedelta(
-                seconds=current_app.config["SIGNIN_LOCK_SECONDS"]
-            )
+            row.locked_until_dt = now + timedelta(seconds=current_app.config["SIGNIN_LOCK_SECONDS"])
             locked_until = row.locked_until_dt
     db.session.flush()
     return SignInOutcome(locked_until=locked_until)
@@ -192,8 +190,11 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
 
 
 def owners_count(organisation: Organisation) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.organisation_id == organisation.id, Membership.role == Role.OWNER.value
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.organisation_id == organisation.id, Membership.role == Role.OWNER.value
+            )
         )
-    ) or 0
+        or 0
+    )

@@ -126,8 +126,10 @@ def load_version(definition: ChecklistDef, source: str) -> str:
             }
             for o in definition.scale
         ],
-        stages=[{"key": s.key, "label": s.label, "description": s.description}
-                for s in definition.stages],
+        stages=[
+            {"key": s.key, "label": s.label, "description": s.description}
+            for s in definition.stages
+        ],
         source_path=source,
     )
     db.session.add(version)

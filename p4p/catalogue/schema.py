@@ -232,7 +232,8 @@ class _Walk:
             spec = fields.get(name)
             if spec is None:
                 expected = ", ".join(fields)
-                self.problem(key_node, where, f'unknown field "{name}"; expected one of: {expected}')
+                message = f'unknown field "{name}"; expected one of: {expected}'
+                self.problem(key_node, where, message)
                 continue
             values[name] = spec.check(self, value_node, where)
         for name, spec in fields.items():
@@ -511,7 +512,9 @@ def _build(values: dict) -> ChecklistDef:
                     guidance=st["guidance"],
                     evidence=tuple(e for _, e in st["evidence"]),
                     tag_pairs=st.get("tags", ()),
-                    origins=tuple(Origin(o["key"], o["relation"]) for o in plain(st.get("from", []))),
+                    origins=tuple(
+                        Origin(o["key"], o["relation"]) for o in plain(st.get("from", []))
+                    ),
                 )
                 for st in plain(s["statements"])
             ),

@@ -1,0 +1,130 @@
+"""A real server in its own process, on its own database, driven by Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from p4p import create_app
+from p4p.catalogue.loading import load_all
+from p4p.config import normalise_database_url
+from p4p.extensions import db
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCHEMA = "p4p_browser"
+SECRET = "browser-test-secret-key-long-enough-for-checks"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.path):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def server_database(tmp_path_factory):
+    url = os.environ.get("P4P_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
+        return
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(server_database, tmp_path_factory):
+    config = {
+        "P4P_ENV": "testing",
+        "SECRET_KEY": SECRET,
+        "SQLALCHEMY_DATABASE_URI": server_database,
+    }
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        load_all(Path(app.config["CHECKLISTS_DIR"]))
+        db.session.commit()
+        db.engine.dispose()
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "P4P_ENV": "testing",
+        "P4P_SECRET_KEY": SECRET,
+        "P4P_DATABASE_URL": server_database,
+        "PYTHONWARNINGS": "ignore",
+    }
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "flask", "--app", "p4p", "run", "--port", str(port),
+             "--host", "127.0.0.1", "--no-reload"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310 - our own server
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"server did not start:\n{log.read_text()}") from None
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make test` (it installs it) or "
+                    "apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 1366})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

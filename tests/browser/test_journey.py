@@ -1,0 +1,92 @@
+"""A new manager's whole journey, as a person would do it, in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+AXE = Axe()
+
+
+def assert_accessible(page) -> None:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_sign_up_rate_reload_complete_and_see_the_result(page):
+    page.goto("/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Create an account for your service").click()
+    page.get_by_label("Name of your service or organisation").fill("Browser Homecare")
+    page.get_by_label("Your name").fill("Jo Browser")
+    page.get_by_label("E-mail address").fill("jo@browser-homecare.example")
+    page.get_by_label("Password", exact=True).fill("a browser test password")
+    page.get_by_label("Type the password again").fill("a browser test password")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Browser Homecare")
+
+    page.get_by_role("link", name="Start a new assessment").first.click()
+    page.get_by_label("Person-centred support at home").check()
+    page.get_by_label("Title or period").fill("Spring 2027")
+    assert_accessible(page)
+    page.get_by_role("button", name="Start the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Spring 2027")
+
+    # First section: rate one statement with the keyboard-accessible radio, and write a note.
+    page.locator(".sections-table a").first.click()
+    first = page.locator("article.statement").first
+    first.get_by_label("We do this for everyone").check()
+    expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
+    note = first.get_by_label("Evidence note")
+    note.fill("Profiles seen for every person at the March audit.")
+    note.blur()
+    expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
+    assert_accessible(page)
+
+    # Come back later: it is all there.
+    page.reload()
+    first = page.locator("article.statement").first
+    expect(first.get_by_label("We do this for everyone")).to_be_checked()
+    expect(first.get_by_label("Evidence note")).to_have_value(
+        "Profiles seen for every person at the March audit.")
+
+    # Rate every statement of every section, moving on with "Save and go to ...".
+    while True:
+        for statement in page.locator("article.statement").all():
+            statement.get_by_label("We do this for everyone").check()
+        following = page.get_by_role("button", name=re.compile("^Save and go to"))
+        if following.count() == 0:
+            page.get_by_role("button", name="Save", exact=True).click()
+            break
+        following.click()
+        expect(page.locator(".notice-success")).to_be_visible()
+
+    page.get_by_role("link", name="All sections").click()
+    page.get_by_role("link", name="Mark as complete").click()
+    page.get_by_role("button", name="Complete the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Result: Spring 2027")
+    expect(page.locator(".stage-badge")).to_contain_text("Aiming high")
+    expect(page.get_by_text("A stage is reached when every statement")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_unrated_statements_block_completion_with_links_back(page):
+    page.goto("/signup")
+    page.get_by_label("Name of your service or organisation").fill("Partial Care")
+    page.get_by_label("Your name").fill("Pat")
+    page.get_by_label("E-mail address").fill("pat@partial.example")
+    page.get_by_label("Password", exact=True).fill("a browser test password")
+    page.get_by_label("Type the password again").fill("a browser test password")
+    page.get_by_role("button", name="Create account").click()
+    page.goto("/assessments/new")
+    page.get_by_label("Person-centred support at home").check()
+    page.get_by_label("Title or period").fill("Autumn 2027")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_role("link", name="Mark as complete").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("still need")
+    summary.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/sections/.+#st-"))

@@ -1,0 +1,334 @@
+"""Every route, for every kind of visitor: who gets in, who is refused, who sees nothing.
+
+Expected outcomes: ok (the page or action works: 2xx, or a redirect that is not to sign-in),
+login (sent to sign in), 403 (signed in but not allowed), 404 (another organisation's record).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from p4p.assessments.models import Assessment
+from p4p.auth import service as accounts
+from p4p.auth.models import OrganisationKind, Role
+from p4p.catalogue.models import Checklist
+from p4p.extensions import db
+from tests.helpers import csrf_token, sign_in
+
+VISITORS = [
+    "anonymous",
+    "owner",
+    "manager",
+    "contributor",
+    "viewer",
+    "other_provider",
+    "commissioner",
+    "operator",
+]
+
+
+@dataclass
+class Route:
+    endpoint: str
+    method: str
+    url: str
+    expect: dict[str, str]
+    data: dict | None = None
+
+
+def outcome_for(**groups: str) -> dict[str, str]:
+    """Expand shorthand groups into one outcome per visitor."""
+    expand = {
+        "team": ["owner", "manager", "contributor", "viewer"],
+        "raters": ["owner", "manager", "contributor"],
+        "managers": ["owner", "manager"],
+        "signed_in": VISITORS[1:],
+        "everyone": VISITORS,
+    }
+    result: dict[str, str] = {}
+    for name, value in groups.items():
+        for visitor in expand.get(name, [name]):
+            result[visitor] = value
+    missing = set(VISITORS) - set(result)
+    assert not missing, f"no expectation for {missing}"
+    return result
+
+
+@pytest.fixture
+def scene(world):
+    world.load_checklists()
+    version = db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
+    owner = world.provider("Matrix Homecare")
+    organisation = owner.organisation
+    people = {
+        "owner": owner,
+        "manager": world.member(organisation, Role.MANAGER),
+        "contributor": world.member(organisation, Role.CONTRIBUTOR),
+        "viewer": world.member(organisation, Role.VIEWER),
+        "other_provider": world.provider("Elsewhere Care"),
+        "commissioner": world.provider("Shire Council", kind=OrganisationKind.COMMISSIONER),
+    }
+    people["operator"] = accounts.create_user(
+        "ops@p4p.example", "Operator", "an operator password", is_admin=True
+    )
+    from tests.helpers import PASSWORD  # noqa: F401 - the password every World user has
+
+    assessment = Assessment(
+        organisation=organisation, version=version, title="Draft", created_by=owner
+    )
+    db.session.add(assessment)
+    invitation, token = accounts.invite(organisation, "invitee@matrix.example", Role.VIEWER, owner)
+    db.session.commit()
+    section = version.sections[0]
+    statement = section.statements[0]
+    viewer_membership = people["viewer"].membership.id
+    a = f"/assessments/{assessment.id}"
+    rating = {
+        f"{statement.key}-scale": "started",
+        f"{statement.key}-note": "n",
+        f"{statement.key}-revision": "0",
+    }
+    routes = [
+        Route("main.home", "GET", "/", outcome_for(everyone="ok")),
+        Route("main.health", "GET", "/healthz", outcome_for(everyone="ok")),
+        Route("auth.signup", "GET", "/signup", outcome_for(everyone="ok")),
+        Route("auth.signin", "GET", "/signin", outcome_for(everyone="ok")),
+        Route("auth.join", "GET", f"/join/{token}", outcome_for(anonymous="ok", signed_in="409")),
+        Route(
+            "catalogue.index", "GET", "/checklists/", outcome_for(anonymous="login", signed_in="ok")
+        ),
+        Route(
+            "catalogue.show",
+            "GET",
+            f"/checklists/homecare/{version.version}",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
+            "team.index",
+            "GET",
+            "/team/",
+            outcome_for(anonymous="login", signed_in="ok", operator="403"),
+        ),
+        Route(
+            "team.invite",
+            "POST",
+            "/team/invitations",
+            outcome_for(
+                anonymous="login",
+                signed_in="403",
+                owner="ok",
+                other_provider="ok",
+                commissioner="ok",
+            ),
+            {"email": "someone.new@matrix.example", "role": "viewer"},
+        ),
+        Route(
+            "team.revoke",
+            "POST",
+            f"/team/invitations/{invitation.id}/revoke",
+            outcome_for(
+                anonymous="login",
+                signed_in="403",
+                owner="ok",
+                other_provider="404",
+                commissioner="404",
+            ),
+        ),
+        Route(
+            "team.change_role",
+            "POST",
+            f"/team/members/{viewer_membership}/role",
+            outcome_for(
+                anonymous="login",
+                signed_in="403",
+                owner="ok",
+                other_provider="404",
+                commissioner="404",
+            ),
+            {"role": "viewer"},
+        ),
+        Route(
+            "assessments.index",
+            "GET",
+            "/assessments/",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="ok",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "assessments.new",
+            "GET",
+            "/assessments/new",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="ok"),
+        ),
+        Route(
+            "assessments.show",
+            "GET",
+            a,
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "assessments.section",
+            "GET",
+            f"{a}/sections/{section.key}",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "assessments.result",
+            "GET",
+            f"{a}/result",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "assessments.save_section",
+            "POST",
+            f"{a}/sections/{section.key}",
+            outcome_for(anonymous="login", signed_in="403", raters="ok", other_provider="404"),
+            rating,
+        ),
+        Route(
+            "assessments.save_statement",
+            "POST",
+            f"{a}/statements/{statement.key}",
+            outcome_for(anonymous="login", signed_in="403", raters="ok", other_provider="404"),
+            rating,
+        ),
+        Route(
+            "assessments.complete",
+            "GET",
+            f"{a}/complete",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
+            "assessments.complete",
+            "POST",
+            f"{a}/complete",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
+            "admin.index",
+            "GET",
+            "/admin/",
+            outcome_for(anonymous="login", signed_in="403", operator="ok"),
+        ),
+        # Destructive routes last.
+        Route(
+            "team.remove",
+            "POST",
+            f"/team/members/{viewer_membership}/remove",
+            outcome_for(
+                anonymous="login",
+                signed_in="403",
+                owner="ok",
+                other_provider="404",
+                commissioner="404",
+            ),
+        ),
+        Route(
+            "assessments.delete",
+            "POST",
+            f"{a}/delete",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route("auth.signout", "POST", "/signout", outcome_for(anonymous="login", signed_in="ok")),
+    ]
+    return people, routes
+
+
+def judge(response) -> str:
+    if response.status_code in (302, 303):
+        return "login" if response.headers["Location"].startswith("/signin") else "ok"
+    if response.status_code in (200, 201, 422):
+        return "ok"
+    return str(response.status_code)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_access_matrix(client, scene, visitor):
+    people, routes = scene
+    if visitor == "operator":
+        response = client.get("/signin")
+        client.post(
+            "/signin",
+            data={
+                "email": "ops@p4p.example",
+                "password": "an operator password",
+                "csrf_token": csrf_token(response.get_data(as_text=True)),
+            },
+        )
+    elif visitor != "anonymous":
+        sign_in(client, people[visitor])
+    token = (
+        csrf_token(client.get("/signin").get_data(as_text=True))
+        if visitor == "anonymous"
+        else csrf_token(client.get("/").get_data(as_text=True))
+    )
+    wrong = []
+    for route in routes:
+        if route.method == "GET":
+            response = client.get(route.url)
+        else:
+            response = client.post(route.url, data={"csrf_token": token, **(route.data or {})})
+        got, expected = judge(response), route.expect[visitor]
+        if got != expected:
+            wrong.append(
+                f"{route.method} {route.url}: expected {expected}, got {got} "
+                f"({response.status_code})"
+            )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_matrix_covers_every_endpoint(app, scene):
+    _, routes = scene
+    covered = {route.endpoint for route in routes}
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert endpoints - covered == set()
+
+
+def test_every_view_declares_an_access_rule(app):
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "access_rule")
+    ]
+    assert undeclared == []
+
+
+def test_a_view_without_a_rule_is_refused(app, client):
+    from flask import Blueprint
+
+    from p4p import access
+
+    bp = access.protect(Blueprint("forgotten", __name__))
+
+    @bp.get("/forgotten")
+    def forgotten():
+        return "should never be served"
+
+    app.register_blueprint(bp)
+    assert client.get("/forgotten").status_code == 403

@@ -1,0 +1,92 @@
+"""Operator commands: users, assessments list, demo."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from p4p.assessments.models import Assessment
+from p4p.auth.models import User
+from p4p.demo import ORGANISATION, PEOPLE
+from p4p.extensions import db
+from tests.helpers import csrf_token, sign_in
+
+
+def test_create_admin_and_sign_in(runner, client):
+    result = runner.invoke(args=["users", "create-admin", "Ops@Example.org", "--name", "Ops",
+                                 "--password-stdin"], input="a strong operator password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "ops@example.org"))
+    assert user.is_admin and user.name == "Ops"
+    page = client.get("/signin").get_data(as_text=True)
+    client.post("/signin", data={"email": "ops@example.org", "password": "a strong operator password",
+                                 "csrf_token": csrf_token(page)})
+    assert client.get("/admin/").status_code == 200
+
+
+def test_create_admin_refuses_duplicates_and_short_passwords(runner, world):
+    owner = world.provider()
+    result = runner.invoke(args=["users", "create-admin", owner.email, "--password-stdin"],
+                           input="a strong operator password\n")
+    assert result.exit_code != 0 and "already exists" in result.output
+    result = runner.invoke(args=["users", "create-admin", "x@example.org", "--password-stdin"],
+                           input="short\n")
+    assert result.exit_code != 0 and "between 10 and 128" in result.output
+
+
+def test_reset_password_signs_out_existing_sessions(runner, client, world):
+    owner = world.provider()
+    sign_in(client, owner)
+    assert client.get("/team/").status_code == 200
+    result = runner.invoke(args=["users", "reset-password", owner.email, "--password-stdin"],
+                           input="a brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert client.get("/team/").status_code == 302  # the old session no longer works
+    sign_in(client, owner, password="a brand new password")
+    result = runner.invoke(args=["users", "reset-password", "nobody@example.org",
+                                 "--password-stdin"], input="a brand new password\n")
+    assert result.exit_code != 0 and "No account" in result.output
+
+
+def test_demo_builds_real_progress_and_is_idempotent(runner, world, client):
+    world.load_checklists()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "manager@demo.example" in result.output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "already there" in again.output
+    assessments = db.session.scalars(select(Assessment).order_by(Assessment.created_dt)).all()
+    assert [a.status for a in assessments] == ["completed"] * 3 + ["draft"]
+    completed = [a for a in assessments if a.is_completed]
+    span = completed[-1].completed_dt - completed[0].completed_dt
+    assert timedelta(days=300) < span < timedelta(days=18 * 31)
+
+    from p4p.assessments.service import result as result_of
+    results = [result_of(a) for a in completed]
+    percents = [r.overall.percent for r in results]
+    assert percents == sorted(percents) and percents[0] < percents[-1]
+    assert results[0].stage_reached is None and results[-1].stage_reached is not None
+
+    sign_in(client, db.session.scalar(select(User).where(User.email == PEOPLE[0][0])),
+            password="p4p-demo-password")
+    assert ORGANISATION in client.get("/").get_data(as_text=True)
+
+
+def test_demo_refuses_a_database_with_real_data(runner, world):
+    world.load_checklists()
+    world.provider("A Real Provider")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "Refusing" in result.output
+    assert db.session.scalar(select(func.count(Assessment.id))) == 0
+
+
+def test_assessments_list(runner, world):
+    world.load_checklists()
+    runner.invoke(args=["demo"])
+    result = runner.invoke(args=["assessments", "list"])
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 4
+    fields = lines[0].split("\t")
+    assert fields[1] == ORGANISATION and fields[2] == "homecare" and fields[4] == "completed"
+    assert len(fields[5]) == 10  # an ISO date
+    assert lines[-1].split("\t")[4:] == ["draft", "-"]

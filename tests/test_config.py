@@ -1,0 +1,46 @@
+import pytest
+
+from p4p import create_app
+from p4p.config import ConfigError, normalise_database_url
+
+
+def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("P4P_SECRET_KEY", raising=False)
+    for secret in (None, "change-me", "short"):
+        config = {"P4P_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        if secret:
+            config["SECRET_KEY"] = secret
+        with pytest.raises(ConfigError, match="P4P_SECRET_KEY"):
+            create_app(config)
+
+
+def test_production_with_a_real_secret_uses_secure_cookies(monkeypatch):
+    monkeypatch.setenv("P4P_SECRET_KEY", "x" * 48)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-p4p"
+    assert not app.config["TESTING"]
+
+
+def test_environment_variables_are_read(monkeypatch):
+    monkeypatch.setenv("P4P_ENV", "development")
+    monkeypatch.setenv("P4P_DATABASE_URL", "postgres://someone@db.example/p4p")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/p4p"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ConfigError, match="P4P_ENV"):
+        create_app({"P4P_ENV": "staging"})
+
+
+def test_database_url_spellings():
+    assert normalise_database_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_create_app_does_not_touch_the_database(tmp_path):
+    create_app({"P4P_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert not (tmp_path / "x.db").exists()
