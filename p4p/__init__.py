@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template
+from flask import Flask, abort, g, render_template
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
@@ -92,6 +92,12 @@ def _register_request_hooks(app: Flask) -> None:
         if user is None or user.session_version != int(session_version):
             return None
         return user
+
+    if app.config.get("P4P_EPHEMERAL_SECRET"):
+
+        @app.before_request
+        def refuse_to_serve():
+            abort(503, description=config_layers.SECRET_MESSAGE)
 
     @app.after_request
     def finish_transaction(response):

@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import click
+
 PLACEHOLDER_SECRETS = {"", "dev", "change-me", "changeme", "secret", "p4p-development"}
 MIN_SECRET_LENGTH = 32
 
@@ -37,6 +39,13 @@ ENVIRONMENT = {
     "P4P_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
 }
+
+
+SECRET_MESSAGE = (
+    "Refusing to start: set P4P_SECRET_KEY to a random value of at least "
+    f"{MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
+    "print(secrets.token_urlsafe(48))'), or set P4P_ENV=development on your own machine."
+)
 
 
 class ConfigError(RuntimeError):
@@ -82,14 +91,14 @@ def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[s
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
 
     secret = str(config.get("SECRET_KEY") or "")
-    if env == "production" and (
-        secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
-    ):
-        raise ConfigError(
-            "Refusing to start: set P4P_SECRET_KEY to a random value of at least "
-            f"{MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
-            "print(secrets.token_urlsafe(48))'), or set P4P_ENV=development on your own machine."
-        )
+    weak = secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
+    if env == "production" and weak and click.get_current_context(silent=True) is not None:
+        # An operator command (validate, load, migrate...) issues no sessions, so it may run
+        # with a throw-away key; create_app makes such an app refuse every web request.
+        config["SECRET_KEY"] = secrets.token_urlsafe(48)
+        config["P4P_EPHEMERAL_SECRET"] = True
+    elif env == "production" and weak:
+        raise ConfigError(SECRET_MESSAGE)
     return config
 
 

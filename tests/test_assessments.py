@@ -388,13 +388,13 @@ def test_viewer_reads_but_cannot_rate(client, world, owner, homecare):
 
 def test_delete_draft(client, owner, homecare):
     sign_in(client, owner)
-    assessment = start(client, homecare)
+    assessment_id = start(client, homecare).id
     response = submit(
-        client, f"/assessments/{assessment.id}", action=f"/assessments/{assessment.id}/delete"
+        client, f"/assessments/{assessment_id}", action=f"/assessments/{assessment_id}/delete"
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Assessment, assessment.id) is None
+    assert db.session.get(Assessment, assessment_id) is None
 
 
 def test_section_page_query_count_does_not_grow_with_statements(

@@ -44,3 +44,14 @@ def test_database_url_spellings():
 def test_create_app_does_not_touch_the_database(tmp_path):
     create_app({"P4P_ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     assert not (tmp_path / "x.db").exists()
+
+
+def test_operator_commands_run_without_a_secret_but_the_app_serves_nothing(monkeypatch):
+    import click
+
+    monkeypatch.delenv("P4P_SECRET_KEY", raising=False)
+    with click.Context(click.Command("checklists")):
+        app = create_app({"P4P_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert "P4P_SECRET_KEY" in response.get_data(as_text=True)

@@ -68,7 +68,7 @@ def signout():
         abort(400)
     logout_user()
     flash("You have signed out.", "info")
-    return redirect(url_for("auth.signin"))
+    return redirect(url_for("main.home"))
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
