@@ -33,12 +33,14 @@ REPEAT = 200
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="p4p-bench-")
     url = os.environ.get("P4P_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app({
-        "P4P_ENV": "testing",
-        "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })
+    app = create_app(
+        {
+            "P4P_ENV": "testing",
+            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -57,15 +59,21 @@ def main() -> None:
         engine = db.engine
 
     client = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                      client.get("/signin").get_data(as_text=True)).group(1)
-    client.post("/signin", data={"email": PEOPLE[0][0], "password": "benchmark password",
-                                 "csrf_token": token})
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"',
+        client.get("/signin").get_data(as_text=True),
+    ).group(1)
+    client.post(
+        "/signin",
+        data={"email": PEOPLE[0][0], "password": "benchmark password", "csrf_token": token},
+    )
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, database {engine.dialect.name}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, database {engine.dialect.name}"
+    )
     print("| page | median ms | p95 ms | SQL statements |")
     print("| --- | ---: | ---: | ---: |")
     for name, path in pages.items():

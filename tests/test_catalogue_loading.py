@@ -37,15 +37,20 @@ def test_load_is_idempotent(runner, library):
 def test_loaded_content_matches_the_file(runner, library):
     load(runner, library)
     version = db.session.scalar(select(ChecklistVersion))
-    assert (version.checklist.key, version.version, version.publisher) == ("mini", "1.0.0",
-                                                                            "p4p tests")
+    assert (version.checklist.key, version.version, version.publisher) == (
+        "mini",
+        "1.0.0",
+        "p4p tests",
+    )
     assert [s.key for s in version.sections] == ["knowing", "team"]
     assert [st.key for st in version.sections[1].statements] == ["mini-match", "mini-isf"]
     assert version.scale_keys == ["not-yet", "started", "doing"]
     statement = version.sections[0].statements[0]
     assert statement.stage_key == "getting-started"
-    assert statement.tags == {"cqc": ["responsive"],
-                              "making-it-real": ["wellbeing-and-independence"]}
+    assert statement.tags == {
+        "cqc": ["responsive"],
+        "making-it-real": ["wellbeing-and-independence"],
+    }
 
 
 def test_a_changed_published_version_is_refused(runner, library):
@@ -72,13 +77,17 @@ def test_comments_and_formatting_do_not_count_as_a_change(runner, library):
 def test_a_new_version_is_added_beside_the_old(runner, library):
     load(runner, library)
     new = library / "mini" / "1.1.0.yaml"
-    new.write_text((library / "mini" / "1.0.0.yaml").read_text()
-                   .replace("version: 1.0.0", "version: 1.1.0")
-                   .replace("We match staff", "We pair staff"))
+    new.write_text(
+        (library / "mini" / "1.0.0.yaml")
+        .read_text()
+        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("We match staff", "We pair staff")
+    )
     result = load(runner, library)
     assert result.exit_code == 0, result.output
-    versions = db.session.scalars(select(ChecklistVersion.version)
-                                  .order_by(ChecklistVersion.sort_key)).all()
+    versions = db.session.scalars(
+        select(ChecklistVersion.version).order_by(ChecklistVersion.sort_key)
+    ).all()
     assert versions == ["1.0.0", "1.1.0"]
 
 
@@ -107,7 +116,7 @@ def test_validate_command(runner, library, tmp_path):
     result = runner.invoke(args=["checklists", "validate", str(library), str(bad)])
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.startswith(str(bad))]
-    assert f"{bad}:2: key: \"Bad Key\" is not a valid key" in "\n".join(lines)
+    assert f'{bad}:2: key: "Bad Key" is not a valid key' in "\n".join(lines)
     assert all(line.count(":") >= 3 for line in lines)
 
 

@@ -12,24 +12,35 @@ from tests.helpers import csrf_token, sign_in
 
 
 def test_create_admin_and_sign_in(runner, client):
-    result = runner.invoke(args=["users", "create-admin", "Ops@Example.org", "--name", "Ops",
-                                 "--password-stdin"], input="a strong operator password\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "Ops@Example.org", "--name", "Ops", "--password-stdin"],
+        input="a strong operator password\n",
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "ops@example.org"))
     assert user.is_admin and user.name == "Ops"
     page = client.get("/signin").get_data(as_text=True)
-    client.post("/signin", data={"email": "ops@example.org", "password": "a strong operator password",
-                                 "csrf_token": csrf_token(page)})
+    client.post(
+        "/signin",
+        data={
+            "email": "ops@example.org",
+            "password": "a strong operator password",
+            "csrf_token": csrf_token(page),
+        },
+    )
     assert client.get("/admin/").status_code == 200
 
 
 def test_create_admin_refuses_duplicates_and_short_passwords(runner, world):
     owner = world.provider()
-    result = runner.invoke(args=["users", "create-admin", owner.email, "--password-stdin"],
-                           input="a strong operator password\n")
+    result = runner.invoke(
+        args=["users", "create-admin", owner.email, "--password-stdin"],
+        input="a strong operator password\n",
+    )
     assert result.exit_code != 0 and "already exists" in result.output
-    result = runner.invoke(args=["users", "create-admin", "x@example.org", "--password-stdin"],
-                           input="short\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "x@example.org", "--password-stdin"], input="short\n"
+    )
     assert result.exit_code != 0 and "between 10 and 128" in result.output
 
 
@@ -37,13 +48,17 @@ def test_reset_password_signs_out_existing_sessions(runner, client, world):
     owner = world.provider()
     sign_in(client, owner)
     assert client.get("/team/").status_code == 200
-    result = runner.invoke(args=["users", "reset-password", owner.email, "--password-stdin"],
-                           input="a brand new password\n")
+    result = runner.invoke(
+        args=["users", "reset-password", owner.email, "--password-stdin"],
+        input="a brand new password\n",
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/team/").status_code == 302  # the old session no longer works
     sign_in(client, owner, password="a brand new password")
-    result = runner.invoke(args=["users", "reset-password", "nobody@example.org",
-                                 "--password-stdin"], input="a brand new password\n")
+    result = runner.invoke(
+        args=["users", "reset-password", "nobody@example.org", "--password-stdin"],
+        input="a brand new password\n",
+    )
     assert result.exit_code != 0 and "No account" in result.output
 
 
@@ -61,13 +76,17 @@ def test_demo_builds_real_progress_and_is_idempotent(runner, world, client):
     assert timedelta(days=300) < span < timedelta(days=18 * 31)
 
     from p4p.assessments.service import result as result_of
+
     results = [result_of(a) for a in completed]
     percents = [r.overall.percent for r in results]
     assert percents == sorted(percents) and percents[0] < percents[-1]
     assert results[0].stage_reached is None and results[-1].stage_reached is not None
 
-    sign_in(client, db.session.scalar(select(User).where(User.email == PEOPLE[0][0])),
-            password="p4p-demo-password")
+    sign_in(
+        client,
+        db.session.scalar(select(User).where(User.email == PEOPLE[0][0])),
+        password="p4p-demo-password",
+    )
     assert ORGANISATION in client.get("/").get_data(as_text=True)
 
 

@@ -11,8 +11,15 @@ AXE = Axe()
 
 
 def assert_accessible(page) -> None:
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": [
-        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}})
+    results = AXE.run(
+        page,
+        options={
+            "runOnly": {
+                "type": "tag",
+                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+            }
+        },
+    )
     assert results.violations_count == 0, results.generate_report()
 
 
@@ -51,7 +58,8 @@ def test_sign_up_rate_reload_complete_and_see_the_result(page):
     first = page.locator("article.statement").first
     expect(first.get_by_label("We do this for everyone")).to_be_checked()
     expect(first.get_by_label("Evidence note")).to_have_value(
-        "Profiles seen for every person at the March audit.")
+        "Profiles seen for every person at the March audit."
+    )
 
     # Rate every statement of every section, moving on with "Save and go to ...".
     while True:
