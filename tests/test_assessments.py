@@ -417,3 +417,17 @@ def test_section_page_query_count_does_not_grow_with_statements(
     with count_queries() as queries:
         client.get(f"/assessments/{assessment.id}/result")
     assert len(queries) <= 12
+
+
+def test_dashboard_query_count_is_bounded(client, world, count_queries, runner):
+    world.load_checklists()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    from p4p.auth.models import User
+
+    manager = db.session.scalar(select(User).where(User.email == "manager@demo.example"))
+    sign_in(client, manager, password="p4p-demo-password")
+    with count_queries() as queries:
+        assert client.get("/").status_code == 200
+    # session user, membership, organisation, assessments (+2 eager), latest with content (+4),
+    # its ratings: a fixed number, whatever the number of sections or assessments.
+    assert len(queries) <= 14, len(queries)

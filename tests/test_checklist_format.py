@@ -358,3 +358,9 @@ def test_published_editions_are_complete(edition, sections, statements):
 
 def test_every_published_file_is_valid():
     assert validate_paths([CHECKLISTS]) == []
+
+
+def test_the_example_in_the_format_documentation_is_valid():
+    documentation = (CHECKLISTS.parent / "docs" / "checklist-format.md").read_text()
+    example = documentation.split("```yaml\n")[1].split("```")[0]
+    assert parse_checklist(example, "docs example").key == "example"

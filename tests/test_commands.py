@@ -109,3 +109,23 @@ def test_assessments_list(runner, world):
     assert fields[1] == ORGANISATION and fields[2] == "homecare" and fields[4] == "completed"
     assert len(fields[5]) == 10  # an ISO date
     assert lines[-1].split("\t")[4:] == ["draft", "-"]
+
+
+def test_p4p_console_script_offers_the_same_commands():
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "p4p"
+    assert script.exists() or shutil.which("p4p"), "p4p console script not installed"
+    result = subprocess.run(  # noqa: S603 - our own console script
+        [str(script if script.exists() else shutil.which("p4p")), "checklists", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "P4P_ENV": "development"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "validate" in result.stdout and "load" in result.stdout

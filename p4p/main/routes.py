@@ -23,7 +23,8 @@ def home():
     assessments = service.list_assessments(organisation)
     drafts = [a for a in assessments if a.is_draft]
     completed = [a for a in assessments if a.is_completed]
-    latest = completed[0] if completed else None
+    # Loaded again with its sections and statements in a fixed number of queries.
+    latest = service.get_assessment(completed[0].id) if completed else None
     latest_result = service.result(latest) if latest else None
     return render_template(
         "main/dashboard.html",
