@@ -27,6 +27,8 @@
   }
 
   function save(form, statement) {
+    // A statement replaced by a conflict panel is no longer on the page: nothing to save.
+    if (!statement.isConnected) return Promise.resolve();
     var key = statement.getAttribute("data-statement");
     var data = new FormData();
     data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
