@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.test_journey import assert_accessible
+
 
 def sign_up(page, organisation: str, email: str) -> None:
     page.goto("/signup")
@@ -22,6 +24,7 @@ def test_invited_colleague_and_simultaneous_edits(browser, live_server, page):
     page.get_by_label("Contributor", exact=False).check()
     page.get_by_role("button", name="Create invitation link").click()
     link = page.get_by_label("Invitation link").input_value()
+    assert_accessible(page)
 
     colleague_context = browser.new_context(base_url=live_server)
     colleague = colleague_context.new_page()
@@ -31,6 +34,8 @@ def test_invited_colleague_and_simultaneous_edits(browser, live_server, page):
     colleague.get_by_label("Type the password again").fill("another browser password")
     colleague.get_by_role("button", name="Join the team").click()
     expect(colleague.get_by_role("heading", level=1)).to_have_text("Twin Care")
+    colleague.goto("/checklists/homecare/1.0.0")
+    assert_accessible(colleague)
 
     page.goto("/assessments/new")
     page.get_by_label("Person-centred support at home").check()
