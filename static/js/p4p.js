@@ -70,26 +70,48 @@
     });
   }
 
+  // One save at a time per statement: a change made while a save is on its way is sent after
+  // it, with the revision that save returned, so a person never conflicts with themselves.
+  function requestSave(form, statement) {
+    if (statement.saving) { statement.saveAgain = true; return; }
+    statement.saving = true;
+    save(form, statement).then(function () {
+      statement.saving = false;
+      if (statement.saveAgain) { statement.saveAgain = false; requestSave(form, statement); }
+    });
+  }
+
   function watch(form, statement) {
     var timer = null;
+    function now() { clearTimeout(timer); timer = null; requestSave(form, statement); }
     statement.addEventListener("change", function (event) {
       if (event.target.type === "radio" && event.target.name.slice(-8) === "-resolve") return;
-      if (event.target.type === "radio") { clearTimeout(timer); save(form, statement); }
+      if (event.target.type === "radio") now();
     });
     statement.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA") return;
       clearTimeout(timer);
       setStatus(statement, "Unsaved changes…");
-      timer = setTimeout(function () { timer = null; save(form, statement); }, 1500);
+      timer = setTimeout(now, 1500);
     });
     statement.addEventListener("focusout", function (event) {
-      if (event.target.tagName === "TEXTAREA" && timer) { clearTimeout(timer); timer = null; save(form, statement); }
+      if (event.target.tagName === "TEXTAREA" && timer) now();
     });
   }
 
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     form.querySelectorAll("[data-statement]").forEach(function (statement) {
       watch(form, statement);
+    });
+    // Submitting while a statement is still saving would send a stale revision: wait for it.
+    form.addEventListener("submit", function (event) {
+      var busy = Array.prototype.some.call(form.querySelectorAll("[data-statement]"), function (s) {
+        return s.saving;
+      });
+      if (!busy) return;
+      event.preventDefault();
+      var submitter = event.submitter;
+      setTimeout(function () { form.requestSubmit(submitter); }, 150);
     });
   });
 })();
