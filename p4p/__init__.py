@@ -58,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from p4p.actions.routes import bp as actions_bp
     from p4p.admin.routes import bp as admin_bp
     from p4p.assessments.routes import bp as assessments_bp
     from p4p.auth.routes import bp as auth_bp
@@ -65,7 +66,15 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.main.routes import bp as main_bp
     from p4p.team.routes import bp as team_bp
 
-    for blueprint in (main_bp, auth_bp, team_bp, catalogue_bp, assessments_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        team_bp,
+        catalogue_bp,
+        assessments_bp,
+        actions_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,5 +1,6 @@
 """Every model, imported in one place so that metadata (and Alembic) sees all tables."""
 
+from p4p.actions.models import Action, ActionEvent, ActionStatus
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating
 from p4p.auth.models import (
     Invitation,
@@ -13,6 +14,9 @@ from p4p.auth.models import (
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 
 __all__ = [
+    "Action",
+    "ActionEvent",
+    "ActionStatus",
     "Assessment",
     "AssessmentStatus",
     "Checklist",

@@ -81,6 +81,19 @@ def scene(world):
     )
     db.session.add(assessment)
     invitation, token = accounts.invite(organisation, "invitee@matrix.example", Role.VIEWER, owner)
+    db.session.flush()
+    from datetime import date
+
+    from p4p.actions import service as actions
+
+    action = actions.create(
+        assessment,
+        version.sections[0].statements[1],
+        owner,
+        what="Write profiles",
+        lead="Ann",
+        due_on=date(2027, 3, 1),
+    )
     db.session.commit()
     section = version.sections[0]
     statement = section.statements[0]
@@ -229,6 +242,55 @@ def scene(world):
             "POST",
             f"{a}/complete",
             outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
+            "actions.index",
+            "GET",
+            "/actions/",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="ok",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "actions.show",
+            "GET",
+            f"/actions/{action.id}",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "actions.new",
+            "GET",
+            f"{a}/statements/{statement.key}/actions/new",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
+            "actions.new",
+            "POST",
+            f"{a}/statements/{statement.key}/actions/new",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+            {"what": "Meet families", "lead": "Bo", "due_on": "2027-01-31"},
+        ),
+        Route(
+            "actions.update",
+            "POST",
+            f"/actions/{action.id}",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+            {
+                "what": "Write profiles",
+                "lead": "Ann",
+                "due_on": "2027-03-01",
+                "status": "in-progress",
+            },
         ),
         Route(
             "admin.index",

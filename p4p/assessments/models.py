@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.auth.models import Organisation, User
@@ -35,6 +35,10 @@ class Assessment(db.Model):
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     completed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The completed assessment whose ratings this one started from, if any.
+    started_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL")
+    )
 
     organisation: Mapped[Organisation] = relationship()
     version: Mapped[ChecklistVersion] = relationship()
@@ -42,6 +46,9 @@ class Assessment(db.Model):
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
+    )
+    started_from: Mapped[Assessment | None] = relationship(
+        remote_side=[id], foreign_keys=[started_from_id]
     )
 
     @property
@@ -71,6 +78,8 @@ class Rating(db.Model):
     scale_key: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Copied from the previous assessment and not yet confirmed or changed by anyone.
+    carried_over: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from p4p import access, scoring
+from p4p.actions import service as actions
 from p4p.assessments import service
 from p4p.assessments.forms import (
     NOT_RATED,
@@ -125,6 +126,8 @@ def _render_section(assessment, section, items, status=200, message=None):
             statement_form=StatementSaveForm(),
             message=message,
             rated=sum(1 for i in items if i.rating and i.rating.scale_key),
+            actions=actions.for_statements(assessment, [i.statement.key for i in items]),
+            today=actions.today(),
         ),
         status,
     )
@@ -321,6 +324,8 @@ def result(assessment_id: int):
         score_rule=scoring.SCORE_RULE,
         labels={o["key"]: o["label"] for o in assessment.version.scale},
         stage_labels={s["key"]: s["label"] for s in assessment.version.stages},
+        actions=actions.for_statements(assessment, [b.key for b in outcome.blockers]),
+        today=actions.today(),
     )
 
 

@@ -354,8 +354,9 @@ def tags(walk: _Walk, node: Node, path: str) -> Any:
                 continue
             if key not in TAG_SCHEMES[scheme]:
                 expected = ", ".join(TAG_SCHEMES[scheme])
-                walk.problem(child, f"{path}.{scheme}", f'unknown tag "{key}"; expected one of: '
-                             f"{expected}")
+                walk.problem(
+                    child, f"{path}.{scheme}", f'unknown tag "{key}"; expected one of: {expected}'
+                )
                 continue
             keys.append(key)
         result.append((scheme, tuple(keys)))
@@ -482,14 +483,24 @@ def _cross_checks(walk: _Walk, values: dict) -> None:
     for node, statement, path in statements:
         stage = statement.get("stage")
         if has_stages and "stage" not in statement:
-            walk.problem(node, f"{path}.stage", "required field is missing (this checklist has "
-                         "stages, so every statement needs one)")
+            walk.problem(
+                node,
+                f"{path}.stage",
+                "required field is missing (this checklist has "
+                "stages, so every statement needs one)",
+            )
         elif not has_stages and "stage" in statement:
-            walk.problem(_key_node(node, "stage"), f"{path}.stage",
-                         "this checklist has no stages, so statements must not name one")
+            walk.problem(
+                _key_node(node, "stage"),
+                f"{path}.stage",
+                "this checklist has no stages, so statements must not name one",
+            )
         elif isinstance(stage, str) and stage_keys and stage not in stage_keys:
-            walk.problem(_key_node(node, "stage"), f"{path}.stage",
-                         f'unknown stage "{stage}"; expected one of: {", ".join(stage_keys)}')
+            walk.problem(
+                _key_node(node, "stage"),
+                f"{path}.stage",
+                f'unknown stage "{stage}"; expected one of: {", ".join(stage_keys)}',
+            )
 
 
 # --- building the result ------------------------------------------------------------------
@@ -530,15 +541,20 @@ def _build(values: dict) -> ChecklistDef:
         publisher=values["publisher"],
         licence=values["licence"],
         language=values.get("language", "en-GB"),
-        scale=tuple(ScaleOption(o["key"], o["label"], o["points"], o.get("description"))
-                    for o in plain(values["scale"])),
-        stages=tuple(Stage(s["key"], s["label"], s.get("description"))
-                     for s in plain(values.get("stages", []))),
+        scale=tuple(
+            ScaleOption(o["key"], o["label"], o["points"], o.get("description"))
+            for o in plain(values["scale"])
+        ),
+        stages=tuple(
+            Stage(s["key"], s["label"], s.get("description"))
+            for s in plain(values.get("stages", []))
+        ),
         sections=sections,
     )
     digest = hashlib.sha256(
-        json.dumps(_content(definition), sort_keys=True, ensure_ascii=False,
-                   separators=(",", ":")).encode()
+        json.dumps(
+            _content(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
     ).hexdigest()
     return ChecklistDef(**{**definition.__dict__, "content_hash": digest})
 
@@ -587,19 +603,30 @@ def parse_checklist(text: str | bytes, filename: str) -> ChecklistDef:
     """Parse and validate one checklist file; raise ChecklistInvalid with every problem."""
     size = len(text.encode() if isinstance(text, str) else text)
     if size > MAX_FILE_BYTES:
-        raise ChecklistInvalid([Problem(filename, 1, "file", f"the file is {size:,} bytes; "
-                                        f"checklist files may be at most {MAX_FILE_BYTES:,}")])
+        raise ChecklistInvalid(
+            [
+                Problem(
+                    filename,
+                    1,
+                    "file",
+                    f"the file is {size:,} bytes; "
+                    f"checklist files may be at most {MAX_FILE_BYTES:,}",
+                )
+            ]
+        )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise ChecklistInvalid([Problem(filename, 1, "file", "the file is not UTF-8 text")]
-                                   ) from error
+            raise ChecklistInvalid(
+                [Problem(filename, 1, "file", "the file is not UTF-8 text")]
+            ) from error
     try:
         root = _compose(text)
     except _Unusable as error:
-        raise ChecklistInvalid([Problem(filename, error.line, error.field, error.message)]
-                               ) from error
+        raise ChecklistInvalid(
+            [Problem(filename, error.line, error.field, error.message)]
+        ) from error
     walk = _Walk(filename)
     values = walk.mapping(root, "", TOP)
     if isinstance(values, dict):
