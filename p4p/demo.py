@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating
+from p4p.assessments.service import start
 from p4p.auth.models import Membership, Organisation, Role, User
 from p4p.auth.service import create_user
 from p4p.catalogue.models import Checklist
@@ -108,25 +109,23 @@ def build(password: str) -> Organisation:
                     updated_dt=completed - timedelta(days=rng.randint(1, 20)),
                 )
             )
-    draft = Assessment(
-        organisation=organisation,
-        version=version,
-        title=DRAFT,
-        created_by=owner,
-        created_dt=now - timedelta(days=6),
-    )
-    db.session.add(draft)
+    db.session.flush()
+    # The draft starts from the last completed assessment, as a manager would start it; the
+    # team has been through the first two sections since.
+    draft = start(organisation, version, DRAFT, owner, previous=assessment)
+    draft.created_dt = now - timedelta(days=6)
+    ratings = {
+        r.statement_id: r
+        for r in db.session.scalars(select(Rating).where(Rating.assessment_id == draft.id))
+    }
     for section in version.sections[:2]:
         for statement in section.statements:
-            draft.ratings.append(
-                Rating(
-                    statement=statement,
-                    scale_key=version.scale[-1]["key"],
-                    note=_note(statement, 2, rng),
-                    updated_by=owner,
-                    updated_dt=now - timedelta(days=rng.randint(1, 5)),
-                )
-            )
+            rating = ratings[statement.id]
+            rating.scale_key = version.scale[-1]["key"]
+            rating.note = _note(statement, 2, rng)
+            rating.carried_over = False
+            rating.revision = 2
+            rating.updated_dt = now - timedelta(days=rng.randint(1, 5))
     db.session.flush()
     return organisation
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -21,6 +21,18 @@ class NewAssessmentForm(FlaskForm):
         ],
         description="For example “Spring 2027”. It tells this assessment apart from later ones.",
     )
+    start_from = RadioField(
+        "Start from",
+        choices=[
+            SelectChoice("blank", "A blank assessment"),
+            SelectChoice(
+                "previous",
+                "Our last completed assessment of the same checklist: its ratings and notes "
+                "are copied and marked “carried over” until you confirm or change each one",
+            ),
+        ],
+        default="blank",
+    )
 
     def set_versions(self, versions: list[ChecklistVersion]) -> None:
         self.edition.choices = [SelectChoice(str(v.id), v.title) for v in versions]
@@ -33,6 +45,7 @@ class RatingForm(Form):
     scale = RadioField("Where are we?", validate_choice=False)
     note = TextAreaField("Evidence note")
     revision = HiddenField()
+    confirm = BooleanField("Still true: confirm this carried-over rating")
     resolve = RadioField(
         "Which version to keep?",
         choices=[SelectChoice("mine", "Keep mine"), SelectChoice("theirs", "Keep my colleague's")],

@@ -55,8 +55,18 @@ def new():
             form.edition.data = str(chosen.id)
     if form.validate_on_submit():
         version = next(v for v in versions if str(v.id) == form.edition.data)
+        organisation = access.current_organisation()
+        previous = None
+        if form.start_from.data == "previous":
+            previous = service.last_completed(organisation, version.checklist_id)
+            if previous is None:
+                form.start_from.errors.append(
+                    f"There is no completed assessment of “{version.title}” to start from yet. "
+                    "Choose a blank assessment."
+                )
+                return render_template("assessments/new.html", form=form, versions=versions), 422
         assessment = service.start(
-            access.current_organisation(), version, form.title.data, current_user
+            organisation, version, form.title.data, current_user, previous=previous
         )
         flash(
             f"“{assessment.title}” has started. Work through the sections in any order.", "success"
@@ -147,7 +157,7 @@ def section(assessment_id: int, key: str):
     return _render_section(assessment, section, items)
 
 
-def _submitted(form: RatingForm, assessment: Assessment) -> tuple[str | None, str, int]:
+def _submitted(form: RatingForm, assessment: Assessment) -> tuple[str | None, str, int, bool]:
     """The values of a rating form, refusing anything a real page could not have sent."""
     scale = form.scale.data or NOT_RATED
     if scale != NOT_RATED and scale not in assessment.version.scale_keys:
@@ -157,7 +167,8 @@ def _submitted(form: RatingForm, assessment: Assessment) -> tuple[str | None, st
         abort(400, description="The page sent a malformed revision.")
     if form.resolve.data not in (None, "", "mine", "theirs"):
         abort(400)
-    return (None if scale == NOT_RATED else scale), form.note.data or "", int(revision)
+    scale_key = None if scale == NOT_RATED else scale
+    return scale_key, form.note.data or "", int(revision), bool(form.confirm.data)
 
 
 def _editable(assessment: Assessment) -> None:
@@ -199,9 +210,9 @@ def save_section(assessment_id: int, key: str):
                 item, service.ratings_by_statement(assessment).get(item.statement.id), assessment
             )
             continue
-        scale_key, note, revision = values[item.statement.id]
+        scale_key, note, revision, confirm = values[item.statement.id]
         outcome = service.save_rating(
-            assessment, item.statement, scale_key, note, revision, current_user
+            assessment, item.statement, scale_key, note, revision, current_user, confirm
         )
         if outcome.conflict is not None:
             conflicts += 1
@@ -250,10 +261,12 @@ def save_statement(assessment_id: int, key: str):
     if not StatementSaveForm().validate_on_submit():
         abort(400)
     form = rating_form(statement.key, assessment.version, formdata=request.form)
-    scale_key, note, revision = _submitted(form, assessment)
+    scale_key, note, revision, confirm = _submitted(form, assessment)
     if not form.validate():
         return jsonify(status="invalid", errors=form.errors), 422
-    outcome = service.save_rating(assessment, statement, scale_key, note, revision, current_user)
+    outcome = service.save_rating(
+        assessment, statement, scale_key, note, revision, current_user, confirm
+    )
     if outcome.conflict is not None:
         conflict_form = rating_form(
             statement.key,
@@ -277,6 +290,7 @@ def save_statement(assessment_id: int, key: str):
     return jsonify(
         status="saved" if outcome.changed else "unchanged",
         revision=rating.revision if rating else 0,
+        carried_over=bool(rating and rating.carried_over),
         saved_at=rating.updated_dt.isoformat() if rating else None,
         rated=sum(
             1 for s in statement.section.statements if s.id in ratings and ratings[s.id].scale_key
@@ -304,8 +318,18 @@ def complete(assessment_id: int):
         else:
             flash(f"“{assessment.title}” is complete. Here is where you stand.", "success")
             return redirect(url_for("assessments.result", assessment_id=assessment.id))
+    carried = [
+        statement
+        for section in assessment.version.sections
+        for statement in section.statements
+        if statement.id in ratings and ratings[statement.id].carried_over
+    ]
     return render_template(
-        "assessments/complete.html", assessment=assessment, unrated=unrated, form=form
+        "assessments/complete.html",
+        assessment=assessment,
+        unrated=unrated,
+        carried=carried,
+        form=form,
     ), status
 
 

@@ -53,13 +53,75 @@ def list_assessments(organisation: Organisation) -> list[Assessment]:
     )
 
 
+def last_completed(organisation: Organisation, checklist_id: int) -> Assessment | None:
+    """The organisation's most recently completed assessment of an edition (any version)."""
+    return db.session.scalar(
+        select(Assessment)
+        .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
+        .where(
+            Assessment.organisation_id == organisation.id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+            ChecklistVersion.checklist_id == checklist_id,
+        )
+        .order_by(Assessment.completed_dt.desc(), Assessment.id.desc())
+        .limit(1)
+    )
+
+
 def start(
-    organisation: Organisation, version: ChecklistVersion, title: str, by: User
+    organisation: Organisation,
+    version: ChecklistVersion,
+    title: str,
+    by: User,
+    previous: Assessment | None = None,
 ) -> Assessment:
+    """Start an assessment, blank or from a completed one (which is never modified): its
+    ratings and notes are copied, marked as carried over until someone confirms or changes them.
+    Statements are matched by key, or through a statement's `from` mapping marked equal."""
     assessment = Assessment(
-        organisation=organisation, version=version, title=title.strip(), created_by=by
+        organisation=organisation,
+        version=version,
+        title=title.strip(),
+        created_by=by,
+        started_from=previous,
     )
     db.session.add(assessment)
+    db.session.flush()
+    if previous is None:
+        return assessment
+    earlier = {
+        key: rating
+        for key, rating in db.session.execute(
+            select(Statement.key, Rating)
+            .join(Rating, Rating.statement_id == Statement.id)
+            .where(Rating.assessment_id == previous.id)
+        ).all()
+    }
+    scale = set(version.scale_keys)
+    now = utcnow()
+    for section in version.sections:
+        for statement in section.statements:
+            source = earlier.get(statement.key) or next(
+                (
+                    earlier[o["key"]]
+                    for o in statement.origins
+                    if o["relation"] == "equal" and o["key"] in earlier
+                ),
+                None,
+            )
+            if source is None:
+                continue
+            db.session.add(
+                Rating(
+                    assessment_id=assessment.id,
+                    statement_id=statement.id,
+                    scale_key=source.scale_key if source.scale_key in scale else None,
+                    note=source.note,
+                    carried_over=True,
+                    updated_by_id=by.id,
+                    updated_dt=now,
+                )
+            )
     db.session.flush()
     return assessment
 
@@ -96,8 +158,12 @@ def save_rating(
     note: str,
     base_revision: int,
     by: User,
+    confirm: bool = False,
 ) -> SaveOutcome:
     """Save one rating, unless someone else saved a different one since `base_revision`.
+
+    Saving a carried-over rating with a change, or with `confirm`, makes it this assessment's
+    own: it is no longer marked as carried over.
 
     The update is conditional on the revision in the database, so two saves racing each other
     cannot both win: the later one is told of the conflict instead of overwriting.
@@ -110,7 +176,8 @@ def save_rating(
     current = _current_rating(assessment, statement)
 
     if current is not None and (current.scale_key, current.note) == (scale_key, note):
-        return SaveOutcome(rating=current, changed=False)
+        if not (confirm and current.carried_over):
+            return SaveOutcome(rating=current, changed=False)
     if current is not None and current.revision != base_revision:
         return SaveOutcome(rating=None, changed=False, conflict=current)
 
@@ -143,6 +210,7 @@ def save_rating(
             scale_key=scale_key,
             note=note,
             revision=base_revision + 1,
+            carried_over=False,
             updated_by_id=by.id,
             updated_dt=utcnow(),
         )

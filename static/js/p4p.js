@@ -47,6 +47,9 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) {
           statement.querySelector("input[name='" + key + "-revision']").value = body.revision;
+          if (body.carried_over === false) {
+            statement.querySelectorAll("[data-role=carried]").forEach(function (el) { el.remove(); });
+          }
           setStatus(statement, body.status === "saved" ? "Saved at " + timeNow() + "." : "No changes to save.", "saved");
           var counter = document.querySelector("[data-role=rated-count]");
           if (counter && typeof body.rated === "number") counter.textContent = body.rated;
@@ -86,7 +89,7 @@
     function now() { clearTimeout(timer); timer = null; requestSave(form, statement); }
     statement.addEventListener("change", function (event) {
       if (event.target.type === "radio" && event.target.name.slice(-8) === "-resolve") return;
-      if (event.target.type === "radio") now();
+      if (event.target.type === "radio" || event.target.type === "checkbox") now();
     });
     statement.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA") return;
