@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.auth.routes import bp as auth_bp
     from p4p.catalogue.routes import bp as catalogue_bp
     from p4p.main.routes import bp as main_bp
+    from p4p.progress.routes import bp as progress_bp
     from p4p.team.routes import bp as team_bp
 
     for blueprint in (
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         catalogue_bp,
         assessments_bp,
         actions_bp,
+        progress_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -293,6 +293,42 @@ def scene(world):
             },
         ),
         Route(
+            "progress.index",
+            "GET",
+            "/progress/",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="ok",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "progress.edition",
+            "GET",
+            "/progress/homecare",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="ok",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "progress.compare",
+            "GET",
+            "/progress/homecare/compare",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="ok",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
             "admin.index",
             "GET",
             "/admin/",

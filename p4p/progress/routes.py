@@ -1,0 +1,103 @@
+"""Progress over time for each edition, and comparing two completed assessments."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from p4p import access
+from p4p.assessments.models import Assessment, AssessmentStatus
+from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.extensions import db
+from p4p.progress import charts, service
+
+bp = access.protect(Blueprint("progress", __name__, url_prefix="/progress"))
+
+
+def editions_with_history(organisation_id: int) -> list[tuple[Checklist, int]]:
+    return db.session.execute(
+        select(Checklist, func.count(Assessment.id))
+        .join(ChecklistVersion, ChecklistVersion.checklist_id == Checklist.id)
+        .join(Assessment, Assessment.checklist_version_id == ChecklistVersion.id)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+        )
+        .group_by(Checklist.id)
+        .order_by(Checklist.title)
+    ).all()
+
+
+@bp.get("/")
+@access.rule(access.ASSESSMENT_READ)
+def index():
+    editions = editions_with_history(access.current_organisation().id)
+    if len(editions) == 1:
+        return redirect(url_for("progress.edition", key=editions[0][0].key))
+    return render_template("progress/index.html", editions=editions)
+
+
+def _checklist(key: str) -> Checklist:
+    checklist = db.session.scalar(select(Checklist).where(Checklist.key == key))
+    if checklist is None:
+        abort(404)
+    return checklist
+
+
+def chart_for(snapshots: list[service.Snapshot], title: str, chart_id: str = "progress"):
+    sections = snapshots[-1].sections
+    series = [
+        charts.Series(
+            label=f"{s.title} ({s.stage_label})",
+            values={key: s.section_percent(key) for key, _ in sections},
+        )
+        for s in snapshots
+    ]
+    return sections, charts.section_bars(sections, series, title=title, chart_id=chart_id)
+
+
+@bp.get("/<key>")
+@access.rule(access.ASSESSMENT_READ)
+def edition(key: str):
+    checklist = _checklist(key)
+    organisation = access.current_organisation()
+    snapshots = service.history(organisation.id, checklist)
+    if not snapshots:
+        return render_template("progress/edition.html", checklist=checklist, snapshots=[])
+    sections, chart = chart_for(snapshots, f"Section scores over time: {checklist.title}")
+    changes = None
+    if len(snapshots) >= 2:
+        changes = service.with_actions(
+            service.compare(snapshots[-2], snapshots[-1]), organisation.id, checklist.id
+        )
+    return render_template(
+        "progress/edition.html",
+        checklist=checklist,
+        snapshots=snapshots,
+        sections=sections,
+        chart=chart,
+        changes=changes,
+    )
+
+
+@bp.get("/<key>/compare")
+@access.rule(access.ASSESSMENT_READ)
+def compare(key: str):
+    checklist = _checklist(key)
+    organisation = access.current_organisation()
+    snapshots = service.history(organisation.id, checklist)
+    by_id = {s.id: s for s in snapshots}
+    before = by_id.get(request.args.get("before", type=int))
+    after = by_id.get(request.args.get("after", type=int))
+    if len(snapshots) >= 2 and (before is None or after is None):
+        before, after = before or snapshots[-2], after or snapshots[-1]
+    changes = None
+    if before and after:
+        if before.completed_on > after.completed_on:
+            before, after = after, before
+        changes = service.with_actions(
+            service.compare(before, after), organisation.id, checklist.id
+        )
+    return render_template(
+        "progress/compare.html", checklist=checklist, snapshots=snapshots, changes=changes
+    )
