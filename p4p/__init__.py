@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.catalogue.routes import bp as catalogue_bp
     from p4p.main.routes import bp as main_bp
     from p4p.progress.routes import bp as progress_bp
+    from p4p.reports.routes import bp as reports_bp
     from p4p.team.routes import bp as team_bp
 
     for blueprint in (
@@ -75,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
         assessments_bp,
         actions_bp,
         progress_bp,
+        reports_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -85,8 +87,9 @@ def _register_commands(app: Flask) -> None:
     from p4p.auth.commands import users_cli
     from p4p.catalogue.commands import checklists_cli
     from p4p.demo import demo_command
+    from p4p.reports.commands import report_cli
 
-    for command in (assessments_cli, users_cli, checklists_cli, demo_command):
+    for command in (assessments_cli, users_cli, checklists_cli, demo_command, report_cli):
         app.cli.add_command(command)
 
 

@@ -16,11 +16,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from p4p.actions import service as actions
+from p4p.actions.models import ActionStatus
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating
 from p4p.assessments.service import start
 from p4p.auth.models import Membership, Organisation, Role, User
 from p4p.auth.service import create_user
-from p4p.catalogue.models import Checklist
+from p4p.catalogue.models import Checklist, Statement
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -83,6 +85,7 @@ def build(password: str) -> Organisation:
     rng = random.Random(2026)  # noqa: S311 - demo content, not security
     readiness = {s.key: rng.random() for s in statements}
     now = utcnow()
+    completed_assessments: list[tuple[Assessment, list[Statement]]] = []
     for title, months_ago, top_chance, middle_chance in ASSESSMENTS:
         completed = now - timedelta(days=round(months_ago * 30.4))
         assessment = Assessment(
@@ -96,10 +99,13 @@ def build(password: str) -> Organisation:
             completed_dt=completed,
         )
         db.session.add(assessment)
+        gaps: list[Statement] = []
         for statement in statements:
             stage = stage_index.get(statement.stage_key, 0)
             r = readiness[statement.key]
             level = 2 if r < top_chance[stage] else 1 if r < middle_chance[stage] else 0
+            if level < 2:
+                gaps.append(statement)
             assessment.ratings.append(
                 Rating(
                     statement=statement,
@@ -109,7 +115,9 @@ def build(password: str) -> Organisation:
                     updated_dt=completed - timedelta(days=rng.randint(1, 20)),
                 )
             )
+        completed_assessments.append((assessment, gaps))
     db.session.flush()
+    _plan_actions(completed_assessments, users, rng, now)
     # The draft starts from the last completed assessment, as a manager would start it; the
     # team has been through the first two sections since.
     draft = start(organisation, version, DRAFT, owner, previous=assessment)
@@ -128,6 +136,72 @@ def build(password: str) -> Organisation:
             rating.updated_dt = now - timedelta(days=rng.randint(1, 5))
     db.session.flush()
     return organisation
+
+
+ACTION_TEXTS = [
+    "Run a team session on this practice and agree what changes in each person's plan.",
+    "Ask people we support and their families what would make this work better, then act on it.",
+    "Add this to every worker's supervision this quarter and record good examples.",
+    "Try it first with the people on one round, then roll it out to everyone.",
+    "Update our induction and spot-check form so this is checked on every visit.",
+    "Nominate a practice lead to coach colleagues and report back at team meetings.",
+]
+LEADS = ["Amira Khan", "Tom Evans", "Care coordinators", "Deputy manager"]
+
+
+def _plan_actions(completed, users, rng: random.Random, now) -> None:
+    """Actions made after each assessment: most done before the next one, some still open."""
+    today = now.date()
+    for index, (assessment, gaps) in enumerate(completed):
+        following = (
+            completed[index + 1][0].completed_dt.date() if index + 1 < len(completed) else None
+        )
+        start_day = assessment.completed_dt.date()
+        for number, statement in enumerate(rng.sample(gaps, min(len(gaps), 5))):
+            due = start_day + timedelta(days=rng.randint(45, 150))
+            action = actions.create(
+                assessment,
+                statement,
+                users[0],
+                what=rng.choice(ACTION_TEXTS),
+                lead=rng.choice(LEADS),
+                due_on=due,
+                involvement="Talk it through at the quarterly forum for people we support."
+                if number % 2 == 0
+                else "",
+            )
+            action.created_dt = assessment.completed_dt + timedelta(days=2)
+            action.events[0].at_dt = action.created_dt
+            if following is not None:
+                done_on = min(due, following - timedelta(days=rng.randint(5, 30)))
+                status, reason = ActionStatus.DONE, ""
+                if number == 3 and index == 0:
+                    status, reason = ActionStatus.DROPPED, "Replaced by a wider review of rotas."
+                actions.update(
+                    action,
+                    users[0],
+                    what=action.what,
+                    lead=action.lead,
+                    due_on=due,
+                    involvement=action.involvement,
+                    status=status,
+                    drop_reason=reason,
+                    completed_on=done_on,
+                )
+            elif following is None and number == 0:
+                # Still open and already late: shows how overdue actions stand out.
+                action.due_on = today - timedelta(days=14)
+                actions.update(
+                    action,
+                    users[1],
+                    what=action.what,
+                    lead=action.lead,
+                    due_on=action.due_on,
+                    involvement=action.involvement,
+                    status=ActionStatus.IN_PROGRESS,
+                )
+            for event in action.events[1:]:
+                event.at_dt = min(now, action.created_dt + timedelta(days=rng.randint(20, 90)))
 
 
 @click.command("demo")

@@ -49,12 +49,13 @@ def make_config(database_url: str, **extra) -> dict:
 
 
 @pytest.fixture
-def app(database_url: str):
+def app(database_url: str, tmp_path):
     """The app under test. The test body runs in the context of a twin app on the same
     database: a request made by the test client then gets a fresh context of its own (its own
     `g` and session), as it would in production, instead of sharing the test's."""
-    app = create_app(make_config(database_url))
-    twin = create_app(make_config(database_url))
+    config = make_config(database_url, PDF_CACHE_DIR=str(tmp_path / "pdf-cache"))
+    app = create_app(config)
+    twin = create_app(config)
     with twin.app_context():
         yield app
         db.session.remove()

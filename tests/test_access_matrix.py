@@ -329,6 +329,30 @@ def scene(world):
             ),
         ),
         Route(
+            "reports.action_plan",
+            "GET",
+            f"{a}/action-plan.pdf",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
+            "reports.assessment_report",
+            "GET",
+            f"{a}/report.pdf",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
             "admin.index",
             "GET",
             "/admin/",

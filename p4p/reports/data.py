@@ -1,0 +1,196 @@
+"""Plain data for the PDF templates (never ORM objects): what each document says."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from p4p.actions import service as actions
+from p4p.assessments import service as assessments
+from p4p.assessments.models import Assessment
+from p4p.progress import charts
+from p4p.progress import service as progress
+
+
+def day(value: date | None) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _common(assessment: Assessment) -> dict[str, Any]:
+    version = assessment.version
+    ratings = assessments.ratings_by_statement(assessment)
+    result = assessments.result(assessment, ratings)
+    labels = {o["key"]: o["label"] for o in version.scale}
+    today = actions.today()
+    keys = [s.key for section in version.sections for s in section.statements]
+    by_statement = actions.for_statements(assessment, keys)
+    sections = []
+    for section in version.sections:
+        rows = []
+        for statement in section.statements:
+            rating = ratings.get(statement.id)
+            current = labels.get(rating.scale_key, "Not rated") if rating else "Not rated"
+            for action in by_statement.get(statement.key, []):
+                rows.append(
+                    {
+                        "statement": statement.text,
+                        "rating": current,
+                        "what": action.what,
+                        "lead": action.lead,
+                        "due": day(action.due_on),
+                        "status": action.status_enum.label,
+                        "completed": day(action.completed_on),
+                        "overdue": action.is_overdue(today),
+                        "involvement": action.involvement,
+                        "drop_reason": action.drop_reason,
+                    }
+                )
+        if rows:
+            sections.append({"title": section.title, "actions": rows})
+    all_actions = [a for s in sections for a in s["actions"]]
+    return {
+        "provider": assessment.organisation.name,
+        "edition": version.title,
+        "edition_key": version.checklist.key,
+        "version": version.version,
+        "title": assessment.title,
+        "status": "Completed" if assessment.is_completed else "In progress",
+        "completed_on": day(assessment.completed_dt.date()) if assessment.completed_dt else "",
+        "stage": result.stage_reached.label if result.stage_reached else "No stage reached yet",
+        "next_stage": result.next_stage.label if result.next_stage else "",
+        "stage_rule": (
+            "A stage is reached when every statement of that stage, and of every stage before "
+            f"it, is rated at the top of the scale (“{version.top_of_scale['label']}”)."
+        ),
+        "overall": {
+            "points": result.overall.points,
+            "possible": result.overall.possible,
+            "percent": result.overall.percent,
+        },
+        "section_scores": [
+            {"title": s.title, "points": s.points, "possible": s.possible, "percent": s.percent}
+            for s in result.sections
+        ],
+        "action_sections": sections,
+        "action_count": len(all_actions),
+        "overdue_count": sum(1 for a in all_actions if a["overdue"]),
+        "generated_on": day(today),
+        "_ratings": ratings,
+        "_labels": labels,
+    }
+
+
+def _public(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def action_plan(assessment: Assessment) -> dict[str, Any]:
+    data = _public(_common(assessment))
+    data["document_title"] = f"Improvement action plan: {data['provider']}, {data['title']}"
+    return data
+
+
+def assessment_report(assessment: Assessment) -> dict[str, Any]:
+    common = _common(assessment)
+    ratings, labels = common["_ratings"], common["_labels"]
+    version = assessment.version
+    stage_labels = {s["key"]: s["label"] for s in version.stages}
+    data = _public(common)
+    data["document_title"] = f"Assessment report: {data['provider']}, {data['title']}"
+    data["statement_sections"] = [
+        {
+            "title": section.title,
+            "statements": [
+                {
+                    "text": s.text,
+                    "stage": stage_labels.get(s.stage_key, ""),
+                    "rating": labels.get(ratings[s.id].scale_key, "Not rated")
+                    if s.id in ratings
+                    else "Not rated",
+                    "note": ratings[s.id].note if s.id in ratings else "",
+                }
+                for s in section.statements
+            ],
+        }
+        for section in version.sections
+    ]
+
+    # Progress up to and including this assessment (a draft is shown as it stands).
+    history = [
+        s
+        for s in progress.history(assessment.organisation_id, version.checklist)
+        if assessment.completed_dt is None or s.completed_on <= assessment.completed_dt.date()
+    ]
+    if assessment.is_draft:
+        history.append(
+            progress.snapshot(
+                assessment,
+                {
+                    st.key: ratings[st.id].scale_key
+                    for section in version.sections
+                    for st in section.statements
+                    if st.id in ratings
+                },
+            )
+        )
+    history = [s for s in history if s.id != assessment.id] + [
+        s for s in history if s.id == assessment.id
+    ]
+    sections = history[-1].sections
+    data["history"] = [
+        {
+            "title": s.title,
+            "completed_on": day(s.completed_on)
+            if s.id != assessment.id or assessment.is_completed
+            else "in progress",
+            "stage": s.stage_label,
+            "overall": s.result.overall.percent,
+            "sections": [s.section_percent(key) for key, _ in sections],
+        }
+        for s in history
+    ]
+    data["history_sections"] = [title for _, title in sections]
+    data["chart"] = str(
+        charts.section_bars(
+            sections,
+            [
+                charts.Series(
+                    f"{s.title} ({s.stage_label})",
+                    {key: s.section_percent(key) for key, _ in sections},
+                )
+                for s in history
+            ],
+            title="Section scores over time",
+            chart_id="report-chart",
+        )
+    )
+    data["changes"] = None
+    if len(history) >= 2:
+        changes = progress.with_actions(
+            progress.compare(history[-2], history[-1]),
+            assessment.organisation_id,
+            version.checklist_id,
+        )
+        data["changes"] = {
+            "before": changes.before.title,
+            "after": changes.after.title,
+            "counts": {
+                k: len(getattr(changes, k)) for k in ("improved", "slipped", "stayed", "new")
+            },
+            "improved": [_change(c) for c in changes.improved],
+            "slipped": [_change(c) for c in changes.slipped],
+            "actions_completed": [
+                {"what": a.what, "lead": a.lead, "completed": day(a.completed_on)}
+                for a in changes.actions_completed
+            ],
+        }
+    return data
+
+
+def _change(change: progress.StatementChange) -> dict[str, str]:
+    return {
+        "text": change.statement.text,
+        "section": change.statement.section_title,
+        "before": change.before,
+        "after": change.after,
+    }

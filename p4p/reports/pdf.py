@@ -1,0 +1,113 @@
+"""Rendering PDFs: Jinja HTML and print CSS in templates/pdf/, WeasyPrint, and nothing fetched
+from outside. Pure functions return bytes; a content-keyed cache serves repeat downloads."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import weasyprint
+from flask import current_app, render_template
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+log = logging.getLogger(__name__)
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Refuses every URL except data: URLs and files inside the given folders.
+
+    Templates inline their CSS and charts, so in practice nothing is fetched at all; this makes
+    sure a stray <img src="http://..."> or file:///etc/passwd in data can never be read."""
+
+    def __init__(self, allowed_roots: list[Path]):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+        self.allowed_roots = [root.resolve() for root in allowed_roots]
+
+    def fetch(self, url: str, headers=None):
+        if url.startswith("file://"):
+            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+            if not any(path.is_relative_to(root) for root in self.allowed_roots):
+                log.warning("PDF renderer refused %s", url)
+                raise ValueError(f"refused to read {url}")
+        elif not url.startswith("data:"):
+            log.warning("PDF renderer refused %s", url)
+            raise ValueError(f"refused to fetch {url}")
+        return super().fetch(url, headers)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+@functools.cache
+def templates_fingerprint(folder: str) -> str:
+    """A hash of every print template and of WeasyPrint's version: a change to either makes
+    new documents rather than serving ones made the old way."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def document_key(template: str, data: dict[str, Any]) -> str:
+    """What the document says, as a hash: same data and templates, same document."""
+    fingerprint = templates_fingerprint(str(Path(current_app.template_folder) / "pdf"))
+    payload = json.dumps(
+        {"template": template, "templates": fingerprint, "data": data},
+        sort_keys=True,
+        default=_default,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def render_html(template: str, data: dict[str, Any]) -> str:
+    return render_template(f"pdf/{template}.html", **data)
+
+
+def render_pdf(template: str, data: dict[str, Any]) -> bytes:
+    html = render_html(template, data)
+    print_folder = Path(current_app.template_folder) / "pdf"
+    return HTML(
+        string=html,
+        base_url=print_folder.as_uri() + "/",
+        url_fetcher=LocalOnlyFetcher([print_folder]),
+    ).write_pdf(pdf_variant="pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class Document:
+    content: bytes
+    etag: str
+    cached: bool
+
+
+def cache_folder() -> Path:
+    folder = Path(
+        current_app.config.get("PDF_CACHE_DIR") or Path(current_app.instance_path) / "pdf-cache"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def document(template: str, data: dict[str, Any]) -> Document:
+    """The PDF for this data, from the cache when an identical one was made before."""
+    key = document_key(template, data)
+    path = cache_folder() / f"{key}.pdf"
+    if path.is_file():
+        return Document(path.read_bytes(), key, cached=True)
+    content = render_pdf(template, data)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(content)
+    temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    return Document(content, key, cached=False)

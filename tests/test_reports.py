@@ -1,0 +1,201 @@
+"""Improvement action plans and assessment reports as PDFs."""
+
+import io
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from p4p.actions import service as actions
+from p4p.assessments.models import Assessment, Rating
+from p4p.catalogue.models import Checklist
+from p4p.extensions import db
+from p4p.reports.pdf import LocalOnlyFetcher
+from p4p.timeutil import utcnow
+from tests.helpers import sign_in
+
+
+@pytest.fixture
+def homecare(world):
+    world.load_checklists()
+    return db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
+
+
+@pytest.fixture
+def owner(world, homecare):
+    return world.provider("Printable Homecare")
+
+
+@pytest.fixture
+def assessment(owner, homecare):
+    assessment = Assessment(
+        organisation_id=owner.organisation.id,
+        version=homecare,
+        title="Summer 2027",
+        created_by=owner,
+        status="completed",
+        completed_dt=utcnow(),
+        completed_by=owner,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    for index, statement in enumerate(s for sec in homecare.sections for s in sec.statements):
+        db.session.add(
+            Rating(
+                assessment_id=assessment.id,
+                statement_id=statement.id,
+                scale_key="doing" if index % 4 else "started",
+                note=f"Evidence note number {index}",
+            )
+        )
+    gap = next(
+        s
+        for i, s in enumerate(s for sec in homecare.sections for s in sec.statements)
+        if i % 4 == 0 and i > 0
+    )
+    actions.create(
+        assessment,
+        gap,
+        owner,
+        what="Hold a profile workshop with every team",
+        lead="Dana Lead",
+        due_on=date.today() - timedelta(days=3),
+        involvement="Invite two people we support to co-run it",
+    )
+    db.session.commit()
+    return assessment
+
+
+def text_of(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_action_plan_holds_provider_actions_statements_and_ratings(client, owner, assessment):
+    sign_in(client, owner)
+    response = client.get(f"/assessments/{assessment.id}/action-plan.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    disposition = response.headers["Content-Disposition"]
+    assert "printable-homecare_homecare_summer-2027_action-plan_" in disposition
+    text = " ".join(text_of(response.data).split())
+    assert "Printable Homecare" in text and "Improvement action plan" in text
+    assert "Hold a profile workshop with every team" in text and "Dana Lead" in text
+    assert "Overdue" in text and "We have started" in text
+    assert "Person-centred support at home, version 1.0.0" in text
+    assert "Page 1 of" in text
+
+
+def test_assessment_report_holds_every_statement_with_rating_and_note(
+    client, owner, assessment, homecare
+):
+    sign_in(client, owner)
+    response = client.get(f"/assessments/{assessment.id}/report.pdf")
+    text = " ".join(text_of(response.data).split())
+    assert "Assessment report" in text and "Progress over time" in text
+    assert "Evidence note number 0" in text and "Evidence note number 55" in text
+    assert "Appendix: improvement action plan" in text
+    assert "Hold a profile workshop with every team" in text
+    last = homecare.sections[-1].statements[-1].text
+    assert " ".join(last.split())[:50] in text
+
+
+def test_pdf_is_tagged_with_title_and_language(client, owner, assessment):
+    sign_in(client, owner)
+    reader = PdfReader(io.BytesIO(client.get(f"/assessments/{assessment.id}/report.pdf").data))
+    assert reader.metadata.title == "Assessment report: Printable Homecare, Summer 2027"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+
+
+def test_second_download_comes_from_the_cache_and_a_change_makes_a_new_document(
+    client, owner, assessment, homecare
+):
+    sign_in(client, owner)
+    url = f"/assessments/{assessment.id}/action-plan.pdf"
+    first = client.get(url)
+    second = client.get(url)
+    assert (first.headers["X-P4P-Cache"], second.headers["X-P4P-Cache"]) == ("miss", "hit")
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert first.data == second.data
+    not_modified = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert not_modified.status_code == 304 and not_modified.data == b""
+
+    rating = db.session.scalar(select(Rating).where(Rating.assessment_id == assessment.id))
+    rating.note = "A changed note"
+    rating.scale_key = "not-yet"
+    db.session.commit()
+    third = client.get(url)
+    assert third.headers["X-P4P-Cache"] == "miss"
+    assert third.headers["ETag"] != first.headers["ETag"]
+
+
+def test_renderer_fetches_nothing_from_outside(tmp_path):
+    allowed = tmp_path / "print"
+    allowed.mkdir()
+    (allowed / "ok.css").write_text("p {}")
+    fetcher = LocalOnlyFetcher([allowed])
+    for url in (
+        "http://example.org/logo.png",
+        "https://127.0.0.1/x",
+        "file:///etc/passwd",
+        f"file://{allowed}/../secret.txt",
+        "ftp://example.org/x",
+    ):
+        with pytest.raises(ValueError, match="refused"):
+            fetcher.fetch(url)
+    for url, expected in ((f"file://{allowed}/ok.css", b"p {}"), ("data:text/plain,hi", b"hi")):
+        response = fetcher.fetch(url)
+        try:
+            assert response.read() == expected
+        finally:
+            response.close()
+
+
+def test_data_cannot_smuggle_in_a_fetch(client, owner, assessment, caplog):
+    action = db.session.scalar(select(Assessment).where(Assessment.id == assessment.id))
+    from p4p.actions.models import Action
+
+    planned = db.session.scalar(select(Action))
+    planned.what = (
+        '<img src="http://attacker.example/x.png"> <link rel=stylesheet href="file:///etc/passwd">'
+    )
+    db.session.commit()
+    sign_in(client, owner)
+    response = client.get(f"/assessments/{action.id}/action-plan.pdf")
+    assert response.status_code == 200
+    # Escaped as text, never fetched.
+    assert "attacker.example" in " ".join(text_of(response.data).split())
+    assert "refused" not in caplog.text
+
+
+def test_cli_writes_pdfs_and_refuses_an_unknown_id(runner, assessment, tmp_path):
+    output = tmp_path / "plan.pdf"
+    result = runner.invoke(
+        args=["report", "action-plan", str(assessment.id), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Hold a profile workshop" in text_of(output.read_bytes())
+    result = runner.invoke(
+        args=["report", "assessment", str(assessment.id), "-o", str(tmp_path / "report.pdf")]
+    )
+    assert result.exit_code == 0 and (tmp_path / "report.pdf").stat().st_size > 10_000
+    missing = runner.invoke(args=["report", "assessment", "999999", "-o", str(tmp_path / "x")])
+    assert missing.exit_code != 0 and "no assessment with id 999999" in missing.output
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="make test installs poppler-utils")
+def test_first_page_renders_to_png(client, owner, assessment, tmp_path):
+    sign_in(client, owner)
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(client.get(f"/assessments/{assessment.id}/action-plan.pdf").data)
+    command = ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile"]
+    # Our own fixed command line on files the test made.
+    subprocess.run([*command, str(pdf), str(tmp_path / "page")], check=True, timeout=60)  # noqa: S603, S607
+    png = (tmp_path / "page.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5_000
