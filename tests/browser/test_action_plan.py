@@ -1,0 +1,76 @@
+"""A manager plans an improvement action, completes the assessment and downloads the plan."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.browser.test_journey import assert_accessible
+from tests.browser.test_team_conflict import sign_up
+
+
+def test_add_action_complete_and_download_the_plan(page):
+    sign_up(page, "Plan Ahead Care", "owner@plan-ahead.example")
+    page.goto("/assessments/new")
+    page.get_by_label("Person-centred support at home").check()
+    page.get_by_label("Title or period").fill("Winter 2027")
+    page.get_by_role("button", name="Start the assessment").click()
+    page.locator(".sections-table a").first.click()
+
+    first = page.locator("article.statement").first
+    first.get_by_label("We have started").check()
+    expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
+    first.get_by_role("link", name=re.compile("^Plan an improvement action")).click()
+    expect(
+        page.get_by_role("heading", name="A starting point: what good looks like")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("What we will do").fill("Introduce every new worker in person first")
+    page.get_by_label("Who leads it").fill("Robin Rota")
+    page.get_by_label("By when").fill("2027-02-28")
+    page.get_by_role("button", name="Add the action").click()
+    expect(page.locator(".statement-actions").first).to_contain_text(
+        "Introduce every new worker in person first"
+    )
+
+    # Rate everything else at the top of the scale and complete.
+    while True:
+        for statement in page.locator("article.statement").all():
+            if not statement.get_by_label("We have started").is_checked():
+                statement.get_by_label("We do this for everyone").check()
+        following = page.get_by_role("button", name=re.compile("^Save and go to"))
+        if following.count() == 0:
+            page.get_by_role("button", name="Save", exact=True).click()
+            break
+        following.click()
+        expect(page.locator(".notice-success")).to_be_visible()
+    page.get_by_role("link", name="All sections").click()
+    page.get_by_role("link", name="Mark as complete").click()
+    page.get_by_role("button", name="Complete the assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Result: Winter 2027")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Improvement action plan").click()
+    download = info.value
+    assert re.match(
+        r"plan-ahead-care_homecare_winter-2027_action-plan_\d{4}-\d\d-\d\d\.pdf",
+        download.suggested_filename,
+    )
+    content = download.path().read_bytes()
+    assert content.startswith(b"%PDF")
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).split()
+    )
+    assert "Introduce every new worker in person first" in text and "Robin Rota" in text
+
+    page.goto("/actions/")
+    expect(
+        page.get_by_role("link", name="Introduce every new worker in person first")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.goto("/progress/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Progress")
+    assert_accessible(page)
