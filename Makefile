@@ -42,6 +42,7 @@ lint: install
 
 benchmark: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/pdf.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
