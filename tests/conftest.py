@@ -18,6 +18,30 @@ from tests.helpers import World
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@contextmanager
+def separate_database(tmp_path: Path, name: str) -> Iterator[str]:
+    """A database apart from the suite's: an SQLite file, or on PostgreSQL a schema of its own
+    (dropped afterwards) selected through the connection's search_path."""
+    from p4p.config import normalise_database_url
+
+    url = os.environ.get("P4P_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        return
+    url = normalise_database_url(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {name}"))
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     url = os.environ.get("P4P_TEST_DATABASE_URL")
@@ -90,6 +114,17 @@ def runner(app):
 def world(app) -> World:
     """Organisations, people and the loaded checklists, built through the real services."""
     return World(app)
+
+
+@pytest.fixture
+def homecare(world):
+    """The published checklists loaded; the newest version of the homecare edition."""
+    from sqlalchemy import select
+
+    from p4p.catalogue.models import Checklist
+
+    world.load_checklists()
+    return db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
 
 
 @pytest.fixture

@@ -7,15 +7,8 @@ from sqlalchemy import select
 
 from p4p.actions.models import Action
 from p4p.assessments.models import Assessment, Rating
-from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from tests.helpers import sign_in, submit
-
-
-@pytest.fixture
-def homecare(world):
-    world.load_checklists()
-    return db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
 
 
 @pytest.fixture

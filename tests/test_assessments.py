@@ -7,16 +7,8 @@ from sqlalchemy import select
 
 from p4p.assessments.models import Assessment, Rating
 from p4p.auth.models import Role
-from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from tests.helpers import csrf_token, sign_in, submit
-
-
-@pytest.fixture
-def homecare(world):
-    world.load_checklists()
-    checklist = db.session.scalar(select(Checklist).where(Checklist.key == "homecare"))
-    return checklist.versions[-1]
 
 
 @pytest.fixture

@@ -6,16 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from p4p.assessments.models import Assessment, Rating
-from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 from tests.helpers import csrf_token, sign_in, submit
-
-
-@pytest.fixture
-def homecare(world):
-    world.load_checklists()
-    return db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
 
 
 @pytest.fixture

@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from p4p import create_app
-from p4p.config import normalise_database_url
 from p4p.extensions import db
-from tests.conftest import make_config
+from tests.conftest import make_config, separate_database
 
 SCHEMA = "p4p_migration_check"
 
 
 @pytest.fixture
 def empty_database(tmp_path):
-    url = os.environ.get("P4P_TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    url = normalise_database_url(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    separator = "&" if "?" in url else "?"
-    yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    engine.dispose()
+    with separate_database(tmp_path, "p4p_migration_check") as url:
+        yield url
 
 
 def test_upgrade_head_matches_the_models_and_downgrades_cleanly(empty_database):

@@ -11,17 +11,10 @@ from sqlalchemy import select
 
 from p4p.actions import service as actions
 from p4p.assessments.models import Assessment, Rating
-from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from p4p.reports.pdf import LocalOnlyFetcher
 from p4p.timeutil import utcnow
 from tests.helpers import sign_in
-
-
-@pytest.fixture
-def homecare(world):
-    world.load_checklists()
-    return db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
 
 
 @pytest.fixture

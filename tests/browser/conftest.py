@@ -11,12 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from p4p import create_app
 from p4p.catalogue.loading import load_all
-from p4p.config import normalise_database_url
 from p4p.extensions import db
+from tests.conftest import separate_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -41,20 +40,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def server_database(tmp_path_factory):
-    url = os.environ.get("P4P_TEST_DATABASE_URL")
-    if not url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite3'}"
-        return
-    url = normalise_database_url(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    separator = "&" if "?" in url else "?"
-    yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-    engine.dispose()
+    with separate_database(tmp_path_factory.mktemp("browser"), "p4p_browser") as url:
+        yield url
 
 
 def _free_port() -> int:

@@ -8,7 +8,7 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.test_journey import assert_accessible
+from tests.browser.test_journey import assert_accessible, rate_every_section
 from tests.browser.test_team_conflict import sign_up
 
 
@@ -37,16 +37,7 @@ def test_add_action_complete_and_download_the_plan(page):
     )
 
     # Rate everything else at the top of the scale and complete.
-    while True:
-        for statement in page.locator("article.statement").all():
-            if not statement.get_by_label("We have started").is_checked():
-                statement.get_by_label("We do this for everyone").check()
-        following = page.get_by_role("button", name=re.compile("^Save and go to"))
-        if following.count() == 0:
-            page.get_by_role("button", name="Save", exact=True).click()
-            break
-        following.click()
-        expect(page.locator(".notice-success")).to_be_visible()
+    rate_every_section(page, keep="We have started")
     page.get_by_role("link", name="All sections").click()
     page.get_by_role("link", name="Mark as complete").click()
     page.get_by_role("button", name="Complete the assessment").click()
