@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_LOCK_SECONDS": 15 * 60,
     "INVITATION_DAYS": 14,
     "NOTE_MAX_LENGTH": 4000,
+    "PDF_CACHE_MAX_AGE_DAYS": 30,
 }
 
 # Environment variables read, with the config key each one sets.

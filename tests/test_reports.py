@@ -192,3 +192,20 @@ def test_first_page_renders_to_png(client, owner, assessment, tmp_path):
     subprocess.run([*command, str(pdf), str(tmp_path / "page")], check=True, timeout=60)  # noqa: S603, S607
     png = (tmp_path / "page.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5_000
+
+
+def test_cache_forgets_documents_unused_for_a_month(app, client, owner, assessment):
+    import os
+    import time
+    from pathlib import Path
+
+    sign_in(client, owner)
+    client.get(f"/assessments/{assessment.id}/action-plan.pdf")
+    folder = Path(app.config["PDF_CACHE_DIR"])
+    (kept,) = folder.glob("*.pdf")
+    stale = folder / ("0" * 64 + ".pdf")
+    stale.write_bytes(b"%PDF-old")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    client.get(f"/assessments/{assessment.id}/report.pdf")  # a new document prunes
+    assert not stale.exists() and kept.exists()

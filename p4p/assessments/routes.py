@@ -206,9 +206,8 @@ def save_section(assessment_id: int, key: str):
         if item.statement.id not in values:
             continue
         if item.form.resolve.data == "theirs" and item.rating is not None:
-            _reset(
-                item, service.ratings_by_statement(assessment).get(item.statement.id), assessment
-            )
+            # item.rating was read at the start of this request: it is the colleague's version.
+            _reset(item, assessment)
             continue
         scale_key, note, revision, confirm = values[item.statement.id]
         outcome = service.save_rating(
@@ -242,11 +241,9 @@ def save_section(assessment_id: int, key: str):
     return redirect(url_for("assessments.section", assessment_id=assessment.id, key=section.key))
 
 
-def _reset(item: Item, rating: Rating | None, assessment: Assessment) -> None:
+def _reset(item: Item, assessment: Assessment) -> None:
     """Show the colleague's saved version in the form: the person chose to keep theirs."""
-    item.rating = rating
-    data = _saved_data(rating)
-    item.form = rating_form(item.statement.key, assessment.version, data=data)
+    item.form = rating_form(item.statement.key, assessment.version, data=_saved_data(item.rating))
 
 
 @bp.post("/<int:assessment_id>/statements/<key>")

@@ -3,10 +3,13 @@ from outside. Pure functions return bytes; a content-keyed cache serves repeat d
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import logging
+import os
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -105,9 +108,21 @@ def document(template: str, data: dict[str, Any]) -> Document:
     key = document_key(template, data)
     path = cache_folder() / f"{key}.pdf"
     if path.is_file():
-        return Document(path.read_bytes(), key, cached=True)
+        content = path.read_bytes()
+        os.utime(path)  # recently used: keep it past the next pruning
+        return Document(content, key, cached=True)
     content = render_pdf(template, data)
-    temporary = path.with_suffix(".tmp")
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     temporary.write_bytes(content)
     temporary.replace(path)  # atomic: a concurrent reader never sees half a file
+    prune(path.parent)
     return Document(content, key, cached=False)
+
+
+def prune(folder: Path) -> None:
+    """Forget documents nobody has asked for in a while; they are made again if needed."""
+    cutoff = time.time() - current_app.config["PDF_CACHE_MAX_AGE_DAYS"] * 86400
+    for old in folder.glob("*.pdf"):
+        with contextlib.suppress(FileNotFoundError):  # another worker pruned it first
+            if old.stat().st_atime < cutoff and old.stat().st_mtime < cutoff:
+                old.unlink()
