@@ -189,14 +189,13 @@ def _plan_actions(completed, users, rng: random.Random, now) -> None:
                     completed_on=done_on,
                 )
             elif following is None and number == 0:
-                # Still open and already late: shows how overdue actions stand out.
-                action.due_on = today - timedelta(days=14)
+                # Still open, moved earlier and already late: shows how overdue actions stand out.
                 actions.update(
                     action,
                     users[1],
                     what=action.what,
                     lead=action.lead,
-                    due_on=action.due_on,
+                    due_on=today - timedelta(days=14),
                     involvement=action.involvement,
                     status=ActionStatus.IN_PROGRESS,
                 )
