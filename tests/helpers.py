@@ -68,3 +68,40 @@ class World:
         db.session.add(Membership(user=user, organisation=organisation, role=role.value))
         db.session.commit()
         return user
+
+
+def completed_assessment(owner: User, version, title: str, rate, days_ago: int = 0):
+    """A completed assessment of `version`, completed `days_ago`, with a rating for every
+    statement for which `rate(index, statement)` gives a (scale key, note) pair."""
+    from datetime import timedelta
+
+    from p4p.assessments.models import Assessment, Rating
+    from p4p.timeutil import utcnow
+
+    assessment = Assessment(
+        organisation_id=owner.organisation.id,
+        version=version,
+        title=title,
+        created_by=owner,
+        status="completed",
+        completed_dt=utcnow() - timedelta(days=days_ago),
+        completed_by=owner,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+    statements = [s for section in version.sections for s in section.statements]
+    for index, statement in enumerate(statements):
+        rated = rate(index, statement)
+        if rated:
+            scale_key, note = rated
+            db.session.add(
+                Rating(
+                    assessment_id=assessment.id,
+                    statement_id=statement.id,
+                    scale_key=scale_key,
+                    note=note,
+                    updated_by_id=owner.id,
+                )
+            )
+    db.session.commit()
+    return assessment

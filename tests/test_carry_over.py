@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from p4p.assessments.models import Assessment, Rating
 from p4p.extensions import db
-from p4p.timeutil import utcnow
-from tests.helpers import csrf_token, sign_in, submit
+from tests.helpers import completed_assessment, csrf_token, sign_in, submit
 
 
 @pytest.fixture
@@ -18,29 +17,12 @@ def owner(world, homecare):
 
 @pytest.fixture
 def completed(owner, homecare):
-    assessment = Assessment(
-        organisation_id=owner.organisation.id,
-        version=homecare,
-        title="Spring 2026",
-        created_by=owner,
-        status="completed",
-        completed_dt=utcnow(),
-        completed_by=owner,
+    return completed_assessment(
+        owner,
+        homecare,
+        "Spring 2026",
+        lambda index, _: (homecare.scale[index % 3]["key"], f"Earlier note {index}"),
     )
-    db.session.add(assessment)
-    db.session.flush()
-    for index, statement in enumerate(s for sec in homecare.sections for s in sec.statements):
-        db.session.add(
-            Rating(
-                assessment_id=assessment.id,
-                statement_id=statement.id,
-                scale_key=homecare.scale[index % 3]["key"],
-                note=f"Earlier note {index}",
-                updated_by_id=owner.id,
-            )
-        )
-    db.session.commit()
-    return assessment
 
 
 def start(client, homecare, start_from):

@@ -6,12 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from p4p.actions.models import Action
-from p4p.assessments.models import Assessment, Rating
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from p4p.progress import charts, service
-from p4p.timeutil import utcnow
-from tests.helpers import sign_in
+from tests.helpers import completed_assessment, sign_in
 
 
 @pytest.fixture
@@ -26,31 +24,11 @@ def owner(world, homecare):
 
 
 def completed(owner, checklist, title, days_ago, ratings):
-    version = checklist.versions[-1]
-    assessment = Assessment(
-        organisation_id=owner.organisation.id,
-        version=version,
-        title=title,
-        created_by=owner,
-        status="completed",
-        completed_dt=utcnow() - timedelta(days=days_ago),
-    )
-    db.session.add(assessment)
-    db.session.flush()
-    statements = [s for sec in version.sections for s in sec.statements]
-    for statement in statements:
+    def rate(_, statement):
         scale_key = ratings(statement)
-        if scale_key:
-            db.session.add(
-                Rating(
-                    assessment_id=assessment.id,
-                    statement_id=statement.id,
-                    scale_key=scale_key,
-                    note="",
-                )
-            )
-    db.session.commit()
-    return assessment
+        return (scale_key, "") if scale_key else None
+
+    return completed_assessment(owner, checklist.versions[-1], title, rate, days_ago)
 
 
 def test_compare_sorts_statements_into_improved_slipped_stayed(owner, homecare):

@@ -13,8 +13,7 @@ from p4p.actions import service as actions
 from p4p.assessments.models import Assessment, Rating
 from p4p.extensions import db
 from p4p.reports.pdf import LocalOnlyFetcher
-from p4p.timeutil import utcnow
-from tests.helpers import sign_in
+from tests.helpers import completed_assessment, sign_in
 
 
 @pytest.fixture
@@ -24,26 +23,12 @@ def owner(world, homecare):
 
 @pytest.fixture
 def assessment(owner, homecare):
-    assessment = Assessment(
-        organisation_id=owner.organisation.id,
-        version=homecare,
-        title="Summer 2027",
-        created_by=owner,
-        status="completed",
-        completed_dt=utcnow(),
-        completed_by=owner,
+    assessment = completed_assessment(
+        owner,
+        homecare,
+        "Summer 2027",
+        lambda index, _: ("doing" if index % 4 else "started", f"Evidence note number {index}"),
     )
-    db.session.add(assessment)
-    db.session.flush()
-    for index, statement in enumerate(s for sec in homecare.sections for s in sec.statements):
-        db.session.add(
-            Rating(
-                assessment_id=assessment.id,
-                statement_id=statement.id,
-                scale_key="doing" if index % 4 else "started",
-                note=f"Evidence note number {index}",
-            )
-        )
     gap = next(
         s
         for i, s in enumerate(s for sec in homecare.sections for s in sec.statements)
