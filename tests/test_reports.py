@@ -194,3 +194,13 @@ def test_cache_forgets_documents_unused_for_a_month(app, client, owner, assessme
     os.utime(stale, (month_ago, month_ago))
     client.get(f"/assessments/{assessment.id}/report.pdf")  # a new document prunes
     assert not stale.exists() and kept.exists()
+
+
+def test_report_history_stops_at_its_own_assessment_even_on_the_same_day(owner, homecare, app):
+    from p4p.reports import data as report_data
+
+    first = completed_assessment(owner, homecare, "Morning review", lambda i, _: ("started", ""))
+    completed_assessment(owner, homecare, "Afternoon review", lambda i, _: ("doing", ""))
+    with app.test_request_context():
+        history = report_data.assessment_report(db.session.get(Assessment, first.id))["history"]
+    assert [h["title"] for h in history] == ["Morning review"]

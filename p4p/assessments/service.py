@@ -248,14 +248,21 @@ def scoring_checklist(version: ChecklistVersion) -> scoring.Checklist:
     )
 
 
-def result(assessment: Assessment, ratings: dict[int, Rating] | None = None) -> scoring.Result:
-    ratings = ratings if ratings is not None else ratings_by_statement(assessment)
-    by_key = {
+def scale_keys_by_statement_key(
+    assessment: Assessment, ratings: dict[int, Rating]
+) -> dict[str, str | None]:
+    """Ratings as scoring wants them: statement key -> scale key (None when unrated)."""
+    return {
         statement.key: ratings[statement.id].scale_key
         for section in assessment.version.sections
         for statement in section.statements
         if statement.id in ratings
     }
+
+
+def result(assessment: Assessment, ratings: dict[int, Rating] | None = None) -> scoring.Result:
+    ratings = ratings if ratings is not None else ratings_by_statement(assessment)
+    by_key = scale_keys_by_statement_key(assessment, ratings)
     return scoring.score(scoring_checklist(assessment.version), by_key)
 
 

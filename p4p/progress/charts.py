@@ -6,9 +6,12 @@ differences; every bar also carries its value as text, and pages put a data tabl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from p4p.progress.service import Snapshot
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 MAX_SERIES = len(PALETTE)
@@ -88,3 +91,17 @@ def section_bars(
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every value above went through escape()
+
+
+def history_chart(snapshots: Sequence[Snapshot], *, title: str, chart_id: str) -> Markup:
+    """Section scores of completed assessments over time, on the latest one's sections: the one
+    chart that both the progress page and the assessment report show."""
+    sections = snapshots[-1].sections
+    series = [
+        Series(
+            label=f"{s.title} ({s.stage_label})",
+            values={key: s.section_percent(key) for key, _ in sections},
+        )
+        for s in snapshots
+    ]
+    return section_bars(sections, series, title=title, chart_id=chart_id)

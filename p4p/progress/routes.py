@@ -44,18 +44,6 @@ def _checklist(key: str) -> Checklist:
     return checklist
 
 
-def chart_for(snapshots: list[service.Snapshot], title: str, chart_id: str = "progress"):
-    sections = snapshots[-1].sections
-    series = [
-        charts.Series(
-            label=f"{s.title} ({s.stage_label})",
-            values={key: s.section_percent(key) for key, _ in sections},
-        )
-        for s in snapshots
-    ]
-    return sections, charts.section_bars(sections, series, title=title, chart_id=chart_id)
-
-
 @bp.get("/<key>")
 @access.rule(access.ASSESSMENT_READ)
 def edition(key: str):
@@ -64,7 +52,9 @@ def edition(key: str):
     snapshots = service.history(organisation.id, checklist)
     if not snapshots:
         return render_template("progress/edition.html", checklist=checklist, snapshots=[])
-    sections, chart = chart_for(snapshots, f"Section scores over time: {checklist.title}")
+    chart = charts.history_chart(
+        snapshots, title=f"Section scores over time: {checklist.title}", chart_id="progress"
+    )
     changes = None
     if len(snapshots) >= 2:
         changes = service.with_actions(
@@ -74,7 +64,7 @@ def edition(key: str):
         "progress/edition.html",
         checklist=checklist,
         snapshots=snapshots,
-        sections=sections,
+        sections=snapshots[-1].sections,
         chart=chart,
         changes=changes,
     )

@@ -115,27 +115,18 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
         for section in version.sections
     ]
 
-    # Progress up to and including this assessment (a draft is shown as it stands).
-    history = [
-        s
-        for s in progress.history(assessment.organisation_id, version.checklist)
-        if assessment.completed_dt is None or s.completed_on <= assessment.completed_dt.date()
-    ]
-    if assessment.is_draft:
+    # Progress up to and including this assessment (a draft is shown as it stands). The
+    # history is in completion order, so cutting it at this assessment leaves out any completed
+    # after it, even on the same day.
+    history = progress.history(assessment.organisation_id, version.checklist)
+    if assessment.is_completed:
+        history = history[: [s.id for s in history].index(assessment.id) + 1]
+    else:
         history.append(
             progress.snapshot(
-                assessment,
-                {
-                    st.key: ratings[st.id].scale_key
-                    for section in version.sections
-                    for st in section.statements
-                    if st.id in ratings
-                },
+                assessment, assessments.scale_keys_by_statement_key(assessment, ratings)
             )
         )
-    history = [s for s in history if s.id != assessment.id] + [
-        s for s in history if s.id == assessment.id
-    ]
     sections = history[-1].sections
     data["history"] = [
         {
@@ -151,18 +142,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     ]
     data["history_sections"] = [title for _, title in sections]
     data["chart"] = str(
-        charts.section_bars(
-            sections,
-            [
-                charts.Series(
-                    f"{s.title} ({s.stage_label})",
-                    {key: s.section_percent(key) for key, _ in sections},
-                )
-                for s in history
-            ],
-            title="Section scores over time",
-            chart_id="report-chart",
-        )
+        charts.history_chart(history, title="Section scores over time", chart_id="report-chart")
     )
     data["changes"] = None
     if len(history) >= 2:
