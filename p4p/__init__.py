@@ -5,12 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, render_template
+from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from p4p import config as config_layers
+from p4p import tenancy
+from p4p.dates import day
 from p4p.extensions import csrf, db, login, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +31,14 @@ SECURITY_HEADERS = {
 }
 
 
+class RowIdConverter(IntegerConverter):
+    """`<id:...>` in a URL: a row id that fits the databases' integer columns (PostgreSQL's
+    are 32-bit). Anything else, however long, simply does not match: 404, never a 500."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
@@ -35,6 +47,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_mapping(config_layers.build(app.instance_path, config))
+    app.url_map.converters["id"] = RowIdConverter
+    app.jinja_env.filters["day"] = day
     if app.config["P4P_ENV"] == "production":
         app.config["SESSION_COOKIE_NAME"] = "__Host-p4p"
 
@@ -95,17 +109,41 @@ def _register_commands(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from p4p import access
-    from p4p.auth.models import User
+    from p4p.auth.models import Membership, User
 
     @login.user_loader
     def load_user(identifier: str) -> User | None:
         user_id, _, session_version = identifier.partition(":")
-        if not user_id.isdigit() or not session_version.isdigit():
+        if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 9):
             return None
-        user = db.session.scalar(select(User).where(User.id == int(user_id)))
-        if user is None or user.session_version != int(session_version):
+        if not (session_version.isascii() and session_version.isdigit()):
+            return None
+        # Who is signed in decides the reach, so this one look-up precedes it: the user with
+        # their membership and organisation, in one query.
+        with tenancy.within(tenancy.everything("finding who is signed in")):
+            user = db.session.scalar(
+                select(User)
+                .where(User.id == int(user_id))
+                .options(joinedload(User.membership).joinedload(Membership.organisation))
+            )
+        if user is None or user.session_version != int(session_version[:12]):
             return None
         return user
+
+    @app.before_request
+    def refuse_nul_bytes():
+        # No text p4p keeps may hold a NUL (PostgreSQL refuses them): refuse them at the door.
+        values = [request.path, *request.args.values()]
+        if request.method == "POST":
+            values.extend(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400, description="The request held a character that is not allowed (NUL).")
+
+    @app.before_request
+    def enter_reach():
+        if request.endpoint == "static":
+            return
+        tenancy.enter(tenancy.reach_of(tenancy.Viewer.of(current_user)))
 
     if app.config.get("P4P_EPHEMERAL_SECRET"):
 
@@ -115,20 +153,23 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def finish_transaction(response):
-        # One commit per request, here and nowhere else: services only flush. An error
-        # response rolls back, unless the view said its changes must stand (keep_changes).
-        if response.status_code < 400 or g.get("keep_changes"):
-            db.session.commit()
-        else:
-            db.session.rollback()
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
         if current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
+        # One commit per request, here and nowhere else: services only flush. The status code
+        # does not decide: a view that raised (an HTTP error included) or asked for it
+        # (discard_changes) is rolled back; anything else is committed, so a 409 or a 429 can
+        # tell the truth and still keep what the request rightly changed.
+        if g.get("discard_changes"):
+            db.session.rollback()
+        else:
+            db.session.commit()
         return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        g.discard_changes = True
         if error.code is None or error.code < 400:
             return error
         return render_template("errors.html", error=error), error.code

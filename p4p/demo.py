@@ -16,13 +16,15 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from p4p import tenancy
 from p4p.actions import service as actions
 from p4p.actions.models import ActionStatus
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating
-from p4p.assessments.service import start
+from p4p.assessments.models import Assessment, Rating
+from p4p.assessments.service import complete, start
 from p4p.auth.models import Membership, Organisation, Role, User
 from p4p.auth.service import create_user
-from p4p.catalogue.models import Checklist, Statement
+from p4p.catalogue.content import StatementDef
+from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -70,8 +72,9 @@ def build(password: str) -> Organisation:
     if checklist is None or not checklist.versions:
         raise click.ClickException("Load the checklists first: flask --app p4p checklists load")
     version = checklist.versions[-1]
-    stage_index = {stage["key"]: i for i, stage in enumerate(version.stages)}
-    statements = [s for section in version.sections for s in section.statements]
+    content = version.content
+    stage_index = {stage.key: i for i, stage in enumerate(content.stages)}
+    statements = list(content.statements())
 
     organisation = Organisation(name=ORGANISATION, is_demo=True)
     db.session.add(organisation)
@@ -85,51 +88,46 @@ def build(password: str) -> Organisation:
     rng = random.Random(2026)  # noqa: S311 - demo content, not security
     readiness = {s.key: rng.random() for s in statements}
     now = utcnow()
-    completed_assessments: list[tuple[Assessment, list[Statement]]] = []
+    db.session.flush()
+    completed_assessments: list[tuple[Assessment, list[StatementDef]]] = []
     for title, months_ago, top_chance, middle_chance in ASSESSMENTS:
         completed = now - timedelta(days=round(months_ago * 30.4))
-        assessment = Assessment(
-            organisation=organisation,
-            version=version,
-            title=title,
-            status=AssessmentStatus.COMPLETED.value,
-            created_by=owner,
-            created_dt=completed - timedelta(days=21),
-            completed_by=owner,
-            completed_dt=completed,
-        )
-        db.session.add(assessment)
-        gaps: list[Statement] = []
+        assessment = start(organisation.id, version, title, owner.id)
+        assessment.created_dt = completed - timedelta(days=21)
+        gaps: list[StatementDef] = []
         for statement in statements:
-            stage = stage_index.get(statement.stage_key, 0)
+            stage = stage_index.get(statement.stage, 0)
             r = readiness[statement.key]
             level = 2 if r < top_chance[stage] else 1 if r < middle_chance[stage] else 0
             if level < 2:
                 gaps.append(statement)
-            assessment.ratings.append(
+            db.session.add(
                 Rating(
-                    statement=statement,
-                    scale_key=version.scale[level]["key"],
+                    organisation_id=organisation.id,
+                    assessment_id=assessment.id,
+                    statement_id=statement.id,
+                    scale_key=content.scale[level].key,
                     note=_note(statement, level, rng),
                     updated_by=rng.choice(users),
                     updated_dt=completed - timedelta(days=rng.randint(1, 20)),
                 )
             )
+        db.session.flush()
+        complete(assessment, owner.id, at=completed)
         completed_assessments.append((assessment, gaps))
-    db.session.flush()
     _plan_actions(completed_assessments, users, rng, now)
     # The draft starts from the last completed assessment, as a manager would start it; the
     # team has been through the first two sections since.
-    draft = start(organisation, version, DRAFT, owner, previous=assessment)
+    draft = start(organisation.id, version, DRAFT, owner.id, previous=assessment)
     draft.created_dt = now - timedelta(days=6)
     ratings = {
         r.statement_id: r
         for r in db.session.scalars(select(Rating).where(Rating.assessment_id == draft.id))
     }
-    for section in version.sections[:2]:
+    for section in content.sections[:2]:
         for statement in section.statements:
             rating = ratings[statement.id]
-            rating.scale_key = version.scale[-1]["key"]
+            rating.scale_key = content.top.key
             rating.note = _note(statement, 2, rng)
             rating.carried_over = False
             rating.revision = 2
@@ -162,7 +160,7 @@ def _plan_actions(completed, users, rng: random.Random, now) -> None:
             action = actions.create(
                 assessment,
                 statement,
-                users[0],
+                users[0].id,
                 what=rng.choice(ACTION_TEXTS),
                 lead=rng.choice(LEADS),
                 due_on=due,
@@ -179,7 +177,7 @@ def _plan_actions(completed, users, rng: random.Random, now) -> None:
                     status, reason = ActionStatus.DROPPED, "Replaced by a wider review of rotas."
                 actions.update(
                     action,
-                    users[0],
+                    users[0].id,
                     what=action.what,
                     lead=action.lead,
                     due_on=due,
@@ -192,7 +190,7 @@ def _plan_actions(completed, users, rng: random.Random, now) -> None:
                 # Still open, moved earlier and already late: shows how overdue actions stand out.
                 actions.update(
                     action,
-                    users[1],
+                    users[1].id,
                     what=action.what,
                     lead=action.lead,
                     due_on=today - timedelta(days=14),
@@ -207,6 +205,7 @@ def _plan_actions(completed, users, rng: random.Random, now) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Create the demo provider and its sign-ins (refuses a database with real data)."""
+    tenancy.enter(tenancy.everything("the operator's `flask demo` command"))
     existing = db.session.scalar(
         select(Organisation).where(
             Organisation.name == ORGANISATION, Organisation.is_demo.is_(True)

@@ -31,7 +31,7 @@ login.login_message = "Please sign in to see that page."
 login.login_message_category = "info"
 
 
-def keep_changes() -> None:
-    """Commit this request's changes even though it answers with an error status
-    (a refused sign-in must still count towards the throttle)."""
-    g.keep_changes = True
+def discard_changes() -> None:
+    """Roll back this request's changes instead of committing them, although the view returns
+    normally. (A view that raises, an HTTP error included, is always rolled back.)"""
+    g.discard_changes = True

@@ -1,7 +1,7 @@
 """Every model, imported in one place so that metadata (and Alembic) sees all tables."""
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating
+from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -28,6 +28,7 @@ __all__ = [
     "Rating",
     "Role",
     "Section",
+    "SectionResult",
     "SignInThrottle",
     "Statement",
     "User",

@@ -11,56 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-STAGE_RULE = (
-    "A stage is reached when every statement of that stage, and of every stage before it, "
-    "is rated at the top of the scale (“{top}”)."
+from p4p.catalogue.content import (
+    SCORE_RULE,
+    STAGE_RULE,
+    ChecklistDef,
+    SectionDef,
+    Stage,
+    StatementDef,
+    stage_rule,
 )
-SCORE_RULE = "A section's score is the points its ratings scored out of the points possible."
 
-
-@dataclass(frozen=True)
-class ScaleOption:
-    key: str
-    label: str
-    points: int
-
-
-@dataclass(frozen=True)
-class StageDef:
-    key: str
-    label: str
-
-
-@dataclass(frozen=True)
-class StatementRef:
-    key: str
-    text: str
-    stage: str | None
-
-
-@dataclass(frozen=True)
-class SectionRef:
-    key: str
-    title: str
-    statements: tuple[StatementRef, ...]
-
-
-@dataclass(frozen=True)
-class Checklist:
-    """The parts of a checklist version that scoring needs."""
-
-    scale: tuple[ScaleOption, ...]
-    stages: tuple[StageDef, ...]
-    sections: tuple[SectionRef, ...]
-
-    @property
-    def top(self) -> ScaleOption:
-        return self.scale[-1]
-
-    @property
-    def possible_per_statement(self) -> int:
-        return self.top.points
-
+__all__ = ["SCORE_RULE", "STAGE_RULE", "stage_rule", "score", "Result", "Score", "SectionScore"]
 
 @dataclass(frozen=True)
 class Score:
@@ -111,8 +72,8 @@ class StageProgress:
 class Result:
     sections: tuple[SectionScore, ...]
     overall: Score
-    stage_reached: StageDef | None
-    next_stage: StageDef | None
+    stage_reached: Stage | None
+    next_stage: Stage | None
     blockers: tuple[Blocker, ...]
     stages: tuple[StageProgress, ...] = field(default=())
 
@@ -121,7 +82,7 @@ class Result:
         return self.overall.total - self.overall.rated
 
 
-def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
+def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
     """Score `ratings` (statement key -> scale key, or None when unrated)."""
     points_for = {option.key: option.points for option in checklist.scale}
     top_key = checklist.top.key
@@ -135,7 +96,7 @@ def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
                 key=section.key,
                 title=section.title,
                 points=sum(rated),
-                possible=len(keys) * checklist.possible_per_statement,
+                possible=len(keys) * checklist.top.points,
                 rated=len(rated),
                 total=len(keys),
             )
@@ -147,7 +108,7 @@ def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
         total=sum(s.total for s in section_scores),
     )
 
-    by_stage: dict[str, list[tuple[SectionRef, StatementRef]]] = {
+    by_stage: dict[str, list[tuple[SectionDef, StatementDef]]] = {
         stage.key: [] for stage in checklist.stages
     }
     for section in checklist.sections:
@@ -165,8 +126,8 @@ def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
         for stage in checklist.stages
     )
 
-    reached: StageDef | None = None
-    next_stage: StageDef | None = None
+    reached: Stage | None = None
+    next_stage: Stage | None = None
     for stage, stage_progress in zip(checklist.stages, progress, strict=True):
         if not stage_progress.complete:
             next_stage = stage
@@ -199,6 +160,6 @@ def score(checklist: Checklist, ratings: Mapping[str, str | None]) -> Result:
     )
 
 
-def _stages_up_to(checklist: Checklist, key: str) -> Sequence[str]:
+def _stages_up_to(checklist: ChecklistDef, key: str) -> Sequence[str]:
     keys = [stage.key for stage in checklist.stages]
     return keys[: keys.index(key) + 1]

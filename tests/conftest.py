@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from p4p import create_app
+from p4p import create_app, tenancy
 from p4p.extensions import db
 from tests.helpers import World
 
@@ -81,6 +81,9 @@ def app(database_url: str, tmp_path):
     app = create_app(config)
     twin = create_app(config)
     with twin.app_context():
+        # The test body sets up and checks data of several organisations, as an operator would;
+        # each request made through the test client gets its own reach, from who signed in.
+        tenancy.enter(tenancy.everything("a test's own set-up and checks"))
         yield app
         db.session.remove()
         _empty_all_tables()

@@ -75,7 +75,9 @@ def completed_assessment(owner: User, version, title: str, rate, days_ago: int =
     statement for which `rate(index, statement)` gives a (scale key, note) pair."""
     from datetime import timedelta
 
+    from p4p import scoring
     from p4p.assessments.models import Assessment, Rating
+    from p4p.assessments.service import store_results
     from p4p.timeutil import utcnow
 
     assessment = Assessment(
@@ -90,12 +92,15 @@ def completed_assessment(owner: User, version, title: str, rate, days_ago: int =
     db.session.add(assessment)
     db.session.flush()
     statements = [s for section in version.sections for s in section.statements]
+    rated: dict[str, str] = {}
     for index, statement in enumerate(statements):
-        rated = rate(index, statement)
-        if rated:
-            scale_key, note = rated
+        rating = rate(index, statement)
+        if rating:
+            scale_key, note = rating
+            rated[statement.key] = scale_key
             db.session.add(
                 Rating(
+                    organisation_id=assessment.organisation_id,
                     assessment_id=assessment.id,
                     statement_id=statement.id,
                     scale_key=scale_key,
@@ -103,5 +108,10 @@ def completed_assessment(owner: User, version, title: str, rate, days_ago: int =
                     updated_by_id=owner.id,
                 )
             )
+    # What completing stores: the scores and stage, as service.complete would.
+    outcome = scoring.score(version.content, rated)
+    assessment.stage_key = outcome.stage_reached.key if outcome.stage_reached else None
+    assessment.points, assessment.possible = outcome.overall.points, outcome.overall.possible
+    db.session.add_all(store_results(assessment, outcome))
     db.session.commit()
     return assessment

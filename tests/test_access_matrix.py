@@ -89,7 +89,7 @@ def scene(world):
     action = actions.create(
         assessment,
         version.sections[0].statements[1],
-        owner,
+        owner.id,
         what="Write profiles",
         lead="Ann",
         due_on=date(2027, 3, 1),

@@ -65,7 +65,13 @@ def test_add_action_shows_guidance_and_records_history(client, owner, assessment
 def test_no_action_for_a_statement_already_at_the_top(client, owner, assessment, homecare):
     statement = homecare.sections[0].statements[0]
     db.session.add(
-        Rating(assessment_id=assessment.id, statement_id=statement.id, scale_key="doing", note="")
+        Rating(
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            statement_id=statement.id,
+            scale_key="doing",
+            note="",
+        )
     )
     db.session.commit()
     sign_in(client, owner)

@@ -136,7 +136,7 @@ def test_a_later_save_does_not_overwrite_a_colleagues_earlier_one(client, owner,
     assert submit(contributor, url, rating_fields(statement, "doing", "Theirs")).status_code == 302
     response = submit(client, url, rating_fields(statement, "started", "Mine"))
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "changed by a colleague" in html and "Theirs" in html and "Mine" in html
     rating = db.session.scalar(select(Rating).where(Rating.assessment_id == assessment.id))
     assert (rating.scale_key, rating.note, rating.revision) == ("doing", "Theirs", 1)

@@ -44,7 +44,7 @@ def test_loaded_content_matches_the_file(runner, library):
     )
     assert [s.key for s in version.sections] == ["knowing", "team"]
     assert [st.key for st in version.sections[1].statements] == ["mini-match", "mini-isf"]
-    assert version.scale_keys == ["not-yet", "started", "doing"]
+    assert version.content.scale_keys == ("not-yet", "started", "doing")
     statement = version.sections[0].statements[0]
     assert statement.stage_key == "getting-started"
     assert statement.tags == {

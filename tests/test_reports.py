@@ -10,7 +10,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from p4p.actions import service as actions
-from p4p.assessments.models import Assessment, Rating
+from p4p.actions.models import Action, ActionStatus
+from p4p.assessments.models import Assessment
 from p4p.extensions import db
 from p4p.reports.pdf import LocalOnlyFetcher
 from tests.helpers import completed_assessment, sign_in
@@ -37,7 +38,7 @@ def assessment(owner, homecare):
     actions.create(
         assessment,
         gap,
-        owner,
+        owner.id,
         what="Hold a profile workshop with every team",
         lead="Dana Lead",
         due_on=date.today() - timedelta(days=3),
@@ -103,9 +104,16 @@ def test_second_download_comes_from_the_cache_and_a_change_makes_a_new_document(
     not_modified = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert not_modified.status_code == 304 and not_modified.data == b""
 
-    rating = db.session.scalar(select(Rating).where(Rating.assessment_id == assessment.id))
-    rating.note = "A changed note"
-    rating.scale_key = "not-yet"
+    action = db.session.scalar(select(Action).where(Action.assessment_id == assessment.id))
+    actions.update(
+        action,
+        owner.id,
+        what="A changed plan",
+        lead=action.lead,
+        due_on=action.due_on,
+        involvement=action.involvement,
+        status=ActionStatus.IN_PROGRESS,
+    )
     db.session.commit()
     third = client.get(url)
     assert third.headers["X-P4P-Cache"] == "miss"
@@ -196,11 +204,11 @@ def test_cache_forgets_documents_unused_for_a_month(app, client, owner, assessme
     assert not stale.exists() and kept.exists()
 
 
-def test_report_history_stops_at_its_own_assessment_even_on_the_same_day(owner, homecare, app):
+def test_report_history_stops_at_its_own_assessment_even_on_the_same_day(owner, homecare):
     from p4p.reports import data as report_data
 
     first = completed_assessment(owner, homecare, "Morning review", lambda i, _: ("started", ""))
     completed_assessment(owner, homecare, "Afternoon review", lambda i, _: ("doing", ""))
-    with app.test_request_context():
-        history = report_data.assessment_report(db.session.get(Assessment, first.id))["history"]
+    # Document data needs no request: the same service the CLI uses.
+    history = report_data.assessment_report(db.session.get(Assessment, first.id))["history"]
     assert [h["title"] for h in history] == ["Morning review"]

@@ -1,11 +1,8 @@
-from p4p.scoring import (
-    Checklist,
-    ScaleOption,
-    SectionRef,
-    StageDef,
-    StatementRef,
-    score,
-)
+import datetime as dt
+from dataclasses import replace
+
+from p4p.catalogue.content import ChecklistDef, ScaleOption, SectionDef, Stage, StatementDef
+from p4p.scoring import score
 
 SCALE = (
     ScaleOption("not-yet", "Not yet", 0),
@@ -13,29 +10,45 @@ SCALE = (
     ScaleOption("doing", "Doing", 2),
 )
 STAGES = (
-    StageDef("gs", "Getting started"),
-    StageDef("gp", "Good progress"),
-    StageDef("ah", "Aiming high"),
+    Stage("gs", "Getting started"),
+    Stage("gp", "Good progress"),
+    Stage("ah", "Aiming high"),
 )
-CHECKLIST = Checklist(
+
+
+def statement(key: str, text: str, stage: str) -> StatementDef:
+    return StatementDef(key=key, text=text, stage=stage, guidance="", evidence=())
+
+
+CHECKLIST = ChecklistDef(
+    key="test",
+    title="Test",
+    summary="",
+    version="1.0.0",
+    published=dt.date(2026, 1, 1),
+    publisher="p4p",
+    licence="CC-BY-4.0",
+    language="en-GB",
     scale=SCALE,
     stages=STAGES,
     sections=(
-        SectionRef(
+        SectionDef(
             "a",
             "Section A",
+            None,
             (
-                StatementRef("a1", "A one", "gs"),
-                StatementRef("a2", "A two", "gp"),
-                StatementRef("a3", "A three", "ah"),
+                statement("a1", "A one", "gs"),
+                statement("a2", "A two", "gp"),
+                statement("a3", "A three", "ah"),
             ),
         ),
-        SectionRef(
+        SectionDef(
             "b",
             "Section B",
+            None,
             (
-                StatementRef("b1", "B one", "gs"),
-                StatementRef("b2", "B two", "gp"),
+                statement("b1", "B one", "gs"),
+                statement("b2", "B two", "gp"),
             ),
         ),
     ),
@@ -55,7 +68,7 @@ def test_section_scores_are_points_out_of_possible():
 def test_percent_rounds_half_up_and_handles_nothing_possible():
     result = score(CHECKLIST, {"a1": "started"})  # 1 of 6 = 16.67%
     assert result.sections[0].percent == 17
-    empty = Checklist(scale=SCALE, stages=(), sections=(SectionRef("e", "E", ()),))
+    empty = replace(CHECKLIST, stages=(), sections=(SectionDef("e", "E", None, ()),))
     assert score(empty, {}).sections[0].percent == 0
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from p4p.auth.models import Organisation, User
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
+from p4p.tenancy import TenantOwned
 from p4p.timeutil import UTCDateTime, utcnow
 
 
@@ -37,16 +38,13 @@ class ActionStatus(enum.StrEnum):
 OPEN_STATUSES = (ActionStatus.PLANNED.value, ActionStatus.IN_PROGRESS.value)
 
 
-class Action(db.Model):
+class Action(TenantOwned, db.Model):
     """An improvement action belongs to a statement of an edition (by its stable key), so it
     outlives the assessment it came from and meets the same statement in the next one."""
 
     __tablename__ = "actions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"), index=True)
     statement_key: Mapped[str] = mapped_column(String(40))
     # The statement and section as worded when the action was made, for lists and filters.
@@ -86,7 +84,7 @@ class Action(db.Model):
         return self.is_open and self.due_on < today
 
 
-class ActionEvent(db.Model):
+class ActionEvent(TenantOwned, db.Model):
     """One line of an action's history: who changed what, and when."""
 
     __tablename__ = "action_events"

@@ -15,17 +15,16 @@ from p4p.safe_redirect import is_local_path
 bp = access.protect(Blueprint("actions", __name__))
 
 
-@bp.route("/assessments/<int:assessment_id>/statements/<key>/actions/new", methods=["GET", "POST"])
+@bp.route("/assessments/<id:assessment_id>/statements/<key>/actions/new", methods=["GET", "POST"])
 @access.rule(access.ASSESSMENT_MANAGE)
 def new(assessment_id: int, key: str):
     assessment = assessments.get_assessment(assessment_id)
-    statement = assessments.find_statement(assessment, key)
+    checklist = assessment.version.content
+    statement = checklist.statement(key)
     if statement is None:
         abort(404)
-    ratings = assessments.ratings_by_statement(assessment)
-    rating = ratings.get(statement.id)
-    top = assessment.version.top_of_scale["key"]
-    if rating is not None and rating.scale_key == top:
+    rating = assessments.ratings_by_key(assessment).get(statement.key)
+    if rating is not None and rating.scale_key == checklist.top.key:
         abort(
             400,
             description="This statement is already at the top of the scale, so there is "
@@ -36,7 +35,7 @@ def new(assessment_id: int, key: str):
         action = service.create(
             assessment,
             statement,
-            current_user,
+            current_user.id,
             what=form.what.data,
             lead=form.lead.data,
             due_on=form.due_on.data,
@@ -54,16 +53,22 @@ def new(assessment_id: int, key: str):
         "actions/new.html",
         form=form,
         assessment=assessment,
+        checklist=checklist,
         statement=statement,
         rating=rating,
-        existing=service.for_statements(assessment, [key]).get(key, []),
+        existing=service.for_statements(
+            assessment.organisation_id,
+            assessment.version.checklist_id,
+            [key],
+            assessment_id=assessment.id,
+        ).get(key, []),
     ), 422 if form.errors else 200
 
 
 @bp.get("/actions/")
 @access.rule(access.ASSESSMENT_READ)
 def index():
-    organisation = access.current_organisation()
+    organisation_id = access.current_organisation().id
     args = request.args
     status = args.get("status", "open")
     if status not in {"", "open", *(s.value for s in ActionStatus)}:
@@ -75,10 +80,12 @@ def index():
         overdue=args.get("overdue") == "1",
         order="due-desc" if args.get("order") == "due-desc" else "due",
     )
-    leads, sections = service.filter_choices(organisation)
+    leads, sections = service.filter_choices(organisation_id)
+    found = service.page(organisation_id, criteria, args.get("page", 1, type=int))
     return render_template(
         "actions/index.html",
-        actions=service.find(organisation, criteria),
+        actions=found.items,
+        pagination=found,
         criteria=criteria,
         leads=leads,
         sections=sections,
@@ -87,7 +94,7 @@ def index():
     )
 
 
-@bp.get("/actions/<int:action_id>")
+@bp.get("/actions/<id:action_id>")
 @access.rule(access.ASSESSMENT_READ)
 def show(action_id: int):
     action = service.get_action(action_id)
@@ -95,7 +102,7 @@ def show(action_id: int):
     return render_template("actions/show.html", action=action, form=form, today=service.today())
 
 
-@bp.post("/actions/<int:action_id>")
+@bp.post("/actions/<id:action_id>")
 @access.rule(access.ASSESSMENT_MANAGE)
 def update(action_id: int):
     action = service.get_action(action_id)
@@ -103,7 +110,7 @@ def update(action_id: int):
     if form.validate_on_submit():
         changed = service.update(
             action,
-            current_user,
+            current_user.id,
             what=form.what.data,
             lead=form.lead.data,
             due_on=form.due_on.data,

@@ -6,17 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from p4p.access import current_organisation
+from p4p import tenancy
 from p4p.actions.models import OPEN_STATUSES, Action, ActionEvent, ActionStatus
 from p4p.assessments.models import Assessment
-from p4p.auth.models import Organisation, User
-from p4p.catalogue.models import Statement
+from p4p.catalogue.content import StatementDef
+from p4p.dates import day
 from p4p.extensions import db
 from p4p.timeutil import utcnow
+
+PER_PAGE = 50
 
 
 def today() -> date:
@@ -24,42 +26,44 @@ def today() -> date:
 
 
 def get_action(action_id: int) -> Action:
-    """An action of the signed-in user's organisation, or 404."""
-    action = db.session.scalar(
-        select(Action)
-        .where(Action.id == action_id, Action.organisation_id == current_organisation().id)
-        .options(selectinload(Action.events).selectinload(ActionEvent.user))
+    """An action within reach, with its history, or OutOfReach (404)."""
+    return tenancy.get(
+        Action, action_id, selectinload(Action.events).selectinload(ActionEvent.user)
     )
-    if action is None:
-        abort(404)
-    return action
 
 
 def create(
     assessment: Assessment,
-    statement: Statement,
-    by: User,
+    statement: StatementDef,
+    by_user_id: int,
     *,
     what: str,
     lead: str,
     due_on: date,
     involvement: str = "",
 ) -> Action:
+    section = assessment.version.content.section_of(statement.key)
     action = Action(
         organisation_id=assessment.organisation_id,
         checklist_id=assessment.version.checklist_id,
         statement_key=statement.key,
         statement_text=statement.text,
-        section_key=statement.section.key,
-        section_title=statement.section.title,
+        section_key=section.key,
+        section_title=section.title,
         assessment_id=assessment.id,
         what=what.strip(),
         lead=lead.strip(),
         due_on=due_on,
         involvement=(involvement or "").strip(),
-        created_by=by,
+        created_by_id=by_user_id,
     )
-    action.events.append(ActionEvent(user=by, summary=f"Planned, due {_day(due_on)}."))
+    action.events.append(
+        ActionEvent(
+            organisation_id=assessment.organisation_id,
+            user_id=by_user_id,
+            summary=f"Planned, due {day(due_on)}.",
+        )
+    )
     db.session.add(action)
     db.session.flush()
     return action
@@ -75,7 +79,7 @@ FIELD_LABELS = {
 
 def update(
     action: Action,
-    by: User,
+    by_user_id: int,
     *,
     what: str,
     lead: str,
@@ -96,7 +100,7 @@ def update(
     for field_name, value in new_values.items():
         if getattr(action, field_name) != value:
             if field_name == "due_on":
-                changes.append(f"Due date changed from {_day(action.due_on)} to {_day(value)}.")
+                changes.append(f"Due date changed from {day(action.due_on)} to {day(value)}.")
             else:
                 changes.append(f"{FIELD_LABELS[field_name]} changed.")
             setattr(action, field_name, value)
@@ -109,7 +113,7 @@ def update(
     if status == ActionStatus.DONE:
         completed_on = completed_on or action.completed_on or today()
         if action.completed_on != completed_on:
-            changes.append(f"Completed on {_day(completed_on)}.")
+            changes.append(f"Completed on {day(completed_on)}.")
             action.completed_on = completed_on
     elif action.completed_on is not None:
         action.completed_on = None
@@ -122,13 +126,13 @@ def update(
     if not changes:
         return False
     action.updated_dt = utcnow()
-    action.events.append(ActionEvent(user=by, summary=" ".join(changes)))
+    action.events.append(
+        ActionEvent(
+            organisation_id=action.organisation_id, user_id=by_user_id, summary=" ".join(changes)
+        )
+    )
     db.session.flush()
     return True
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -140,10 +144,10 @@ class ActionFilter:
     order: str = "due"  # "due" (soonest first) or "due-desc"
 
 
-def query(organisation: Organisation, criteria: ActionFilter) -> Select:
+def query(organisation_id: int, criteria: ActionFilter) -> Select:
     statement = (
         select(Action)
-        .where(Action.organisation_id == organisation.id)
+        .where(Action.organisation_id == organisation_id)
         .options(selectinload(Action.checklist))
     )
     if criteria.status == "open":
@@ -160,15 +164,22 @@ def query(organisation: Organisation, criteria: ActionFilter) -> Select:
     return statement.order_by(due, Action.id)
 
 
-def find(organisation: Organisation, criteria: ActionFilter) -> list[Action]:
-    return list(db.session.scalars(query(organisation, criteria)))
+def find(organisation_id: int, criteria: ActionFilter) -> list[Action]:
+    return list(db.session.scalars(query(organisation_id, criteria)))
 
 
-def filter_choices(organisation: Organisation) -> tuple[list[str], list[tuple[str, str]]]:
+def page(organisation_id: int, criteria: ActionFilter, number: int) -> Pagination:
+    """One page of the filtered list (a long list never renders whole)."""
+    return db.paginate(
+        query(organisation_id, criteria), page=number, per_page=PER_PAGE, error_out=False
+    )
+
+
+def filter_choices(organisation_id: int) -> tuple[list[str], list[tuple[str, str]]]:
     """The leads and sections the organisation's actions use, for the filter menus."""
     rows = db.session.execute(
         select(Action.lead, Action.section_key, Action.section_title)
-        .where(Action.organisation_id == organisation.id)
+        .where(Action.organisation_id == organisation_id)
         .distinct()
     ).all()
     leads = sorted({row.lead for row in rows}, key=str.lower)
@@ -176,19 +187,25 @@ def filter_choices(organisation: Organisation) -> tuple[list[str], list[tuple[st
     return leads, sections
 
 
-def for_statements(assessment: Assessment, keys: Iterable[str]) -> dict[str, list[Action]]:
-    """Actions of this organisation and edition about these statements, by statement key:
-    the open ones wherever they came from, and any made from this very assessment."""
+def for_statements(
+    organisation_id: int,
+    checklist_id: int,
+    keys: Iterable[str],
+    *,
+    assessment_id: int | None = None,
+) -> dict[str, list[Action]]:
+    """Actions of an organisation and edition about these statements, by statement key:
+    the open ones wherever they came from, and any made from the given assessment."""
     keys = list(keys)
     if not keys:
         return {}
     rows = db.session.scalars(
         select(Action)
         .where(
-            Action.organisation_id == assessment.organisation_id,
-            Action.checklist_id == assessment.version.checklist_id,
+            Action.organisation_id == organisation_id,
+            Action.checklist_id == checklist_id,
             Action.statement_key.in_(keys),
-            Action.status.in_(OPEN_STATUSES) | (Action.assessment_id == assessment.id),
+            Action.status.in_(OPEN_STATUSES) | (Action.assessment_id == assessment_id),
         )
         .order_by(Action.due_on, Action.id)
     )

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from p4p import tenancy
 from p4p.assessments.models import Assessment
 from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
@@ -17,6 +18,7 @@ assessments_cli = AppGroup("assessments", help="Look at assessments.")
 @assessments_cli.command("list")
 def list_assessments() -> None:
     """One line per assessment: id, provider, edition, version, status, completion date."""
+    tenancy.enter(tenancy.everything("the operator's `flask assessments list` command"))
     rows = db.session.scalars(
         select(Assessment)
         .options(

@@ -4,8 +4,9 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import ChecklistVersion
 
 NOT_RATED = ""
@@ -42,16 +43,32 @@ class RatingForm(Form):
     """One statement's rating. Several sit in one section page, told apart by their prefix;
     the page's own FlaskForm carries the CSRF token for all of them."""
 
-    scale = RadioField("Where are we?", validate_choice=False)
+    scale = RadioField("Where are we?", default=NOT_RATED)
     note = TextAreaField("Evidence note")
-    revision = HiddenField()
+    # The revision the page showed; ASCII digits only ("²" is a digit to str.isdigit).
+    revision = HiddenField(
+        validators=[
+            DataRequired(message="The page sent no revision."),
+            Regexp(r"^[0-9]{1,9}\Z", message="The page sent a malformed revision."),
+        ]
+    )
     confirm = BooleanField("Still true: confirm this carried-over rating")
     resolve = RadioField(
         "Which version to keep?",
         choices=[SelectChoice("mine", "Keep mine"), SelectChoice("theirs", "Keep my colleague's")],
         default="mine",
-        validate_choice=False,
     )
+
+    # Fields a real page can only send wrong by being tampered with: their errors are a 400.
+    MACHINE_FIELDS = ("scale", "revision", "resolve")
+
+    @property
+    def tampered(self) -> bool:
+        return any(self[name].errors for name in self.MACHINE_FIELDS)
+
+    @property
+    def scale_key(self) -> str | None:
+        return None if self.scale.data in (None, NOT_RATED) else self.scale.data
 
     def validate_note(self, field) -> None:
         limit = current_app.config["NOTE_MAX_LENGTH"]
@@ -62,9 +79,9 @@ class RatingForm(Form):
             )
 
 
-def rating_form(statement_key: str, version: ChecklistVersion, **kwargs) -> RatingForm:
+def rating_form(statement_key: str, checklist: ChecklistDef, **kwargs) -> RatingForm:
     form = RatingForm(prefix=f"{statement_key}-", **kwargs)
-    form.scale.choices = [SelectChoice(o["key"], o["label"]) for o in version.scale] + [
+    form.scale.choices = [SelectChoice(o.key, o.label) for o in checklist.scale] + [
         SelectChoice(NOT_RATED, "Not rated yet")
     ]
     return form

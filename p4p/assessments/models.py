@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from p4p.auth.models import Organisation, User
 from p4p.catalogue.models import ChecklistVersion, Statement
 from p4p.extensions import db
+from p4p.tenancy import TenantOwned
 from p4p.timeutil import UTCDateTime, utcnow
 
 
@@ -19,13 +20,10 @@ class AssessmentStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
-class Assessment(db.Model):
+class Assessment(TenantOwned, db.Model):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     checklist_version_id: Mapped[int] = mapped_column(
         ForeignKey("checklist_versions.id"), index=True
     )
@@ -39,6 +37,11 @@ class Assessment(db.Model):
     started_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL")
     )
+    # Stored at completion, since a completed assessment never changes: the stage reached
+    # (None: none yet) and the overall points; each section's are in section_results.
+    stage_key: Mapped[str | None] = mapped_column(String(40))
+    points: Mapped[int | None] = mapped_column(Integer)
+    possible: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped[Organisation] = relationship()
     version: Mapped[ChecklistVersion] = relationship()
@@ -50,6 +53,11 @@ class Assessment(db.Model):
     started_from: Mapped[Assessment | None] = relationship(
         remote_side=[id], foreign_keys=[started_from_id]
     )
+    section_results: Mapped[list[SectionResult]] = relationship(
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+        order_by="SectionResult.position",
+    )
 
     @property
     def is_draft(self) -> bool:
@@ -60,7 +68,7 @@ class Assessment(db.Model):
         return self.status == AssessmentStatus.COMPLETED
 
 
-class Rating(db.Model):
+class Rating(TenantOwned, db.Model):
     """Where one statement stands, with the evidence for it.
 
     `revision` counts saves; a save names the revision it started from, so that a later save
@@ -86,3 +94,21 @@ class Rating(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="ratings")
     statement: Mapped[Statement] = relationship()
     updated_by: Mapped[User | None] = relationship()
+
+
+class SectionResult(TenantOwned, db.Model):
+    """A section's score in a completed assessment, stored when it was completed."""
+
+    __tablename__ = "section_results"
+    __table_args__ = (UniqueConstraint("assessment_id", "section_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    section_key: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    points: Mapped[int] = mapped_column(Integer)
+    possible: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="section_results")

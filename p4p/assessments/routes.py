@@ -30,7 +30,7 @@ from p4p.assessments.forms import (
 )
 from p4p.assessments.models import Assessment, Rating
 from p4p.catalogue import queries
-from p4p.catalogue.models import Section, Statement
+from p4p.catalogue.content import SectionDef, StatementDef
 from p4p.forms import ConfirmForm
 
 bp = access.protect(Blueprint("assessments", __name__, url_prefix="/assessments"))
@@ -39,7 +39,7 @@ bp = access.protect(Blueprint("assessments", __name__, url_prefix="/assessments"
 @bp.get("/")
 @access.rule(access.ASSESSMENT_READ)
 def index():
-    assessments = service.list_assessments(access.current_organisation())
+    assessments = service.list_assessments(access.current_organisation().id)
     return render_template("assessments/index.html", assessments=assessments)
 
 
@@ -58,7 +58,7 @@ def new():
         organisation = access.current_organisation()
         previous = None
         if form.start_from.data == "previous":
-            previous = service.last_completed(organisation, version.checklist_id)
+            previous = service.last_completed(organisation.id, version.checklist_id)
             if previous is None:
                 form.start_from.errors.append(
                     f"There is no completed assessment of “{version.title}” to start from yet. "
@@ -66,7 +66,7 @@ def new():
                 )
                 return render_template("assessments/new.html", form=form, versions=versions), 422
         assessment = service.start(
-            organisation, version, form.title.data, current_user, previous=previous
+            organisation.id, version, form.title.data, current_user.id, previous=previous
         )
         flash(
             f"“{assessment.title}” has started. Work through the sections in any order.", "success"
@@ -76,17 +76,16 @@ def new():
     return render_template("assessments/new.html", form=form, versions=versions), status
 
 
-@bp.get("/<int:assessment_id>")
+@bp.get("/<id:assessment_id>")
 @access.rule(access.ASSESSMENT_READ)
 def show(assessment_id: int):
     assessment = service.get_assessment(assessment_id)
-    ratings = service.ratings_by_statement(assessment)
-    outcome = service.result(assessment, ratings)
+    outcome = service.result(assessment)
     return render_template(
         "assessments/show.html",
         assessment=assessment,
         result=outcome,
-        sections=zip(assessment.version.sections, outcome.sections, strict=True),
+        sections=zip(assessment.version.content.sections, outcome.sections, strict=True),
         confirm_form=ConfirmForm(),
     )
 
@@ -95,15 +94,17 @@ def show(assessment_id: int):
 class Item:
     """One statement on a section page, with its form and what is saved."""
 
-    statement: Statement
+    statement: StatementDef
     form: RatingForm
     rating: Rating | None
     conflict: Rating | None = None
     saved: bool = False
 
 
-def _section(assessment: Assessment, key: str) -> tuple[Section, Section | None, Section | None]:
-    sections = assessment.version.sections
+def _section(
+    assessment: Assessment, key: str
+) -> tuple[SectionDef, SectionDef | None, SectionDef | None]:
+    sections = assessment.version.content.sections
     index = next((i for i, s in enumerate(sections) if s.key == key), None)
     if index is None:
         abort(404)
@@ -136,39 +137,40 @@ def _render_section(assessment, section, items, status=200, message=None):
             statement_form=StatementSaveForm(),
             message=message,
             rated=sum(1 for i in items if i.rating and i.rating.scale_key),
-            actions=actions.for_statements(assessment, [i.statement.key for i in items]),
+            actions=actions.for_statements(
+                assessment.organisation_id,
+                assessment.version.checklist_id,
+                [i.statement.key for i in items],
+                assessment_id=assessment.id,
+            ),
             today=actions.today(),
         ),
         status,
     )
 
 
-@bp.get("/<int:assessment_id>/sections/<key>")
+@bp.get("/<id:assessment_id>/sections/<key>")
 @access.rule(access.ASSESSMENT_READ)
 def section(assessment_id: int, key: str):
     assessment = service.get_assessment(assessment_id)
     section, _, _ = _section(assessment, key)
-    ratings = service.ratings_by_statement(assessment)
+    ratings = service.ratings_by_key(assessment)
+    checklist = assessment.version.content
     items = []
     for statement in section.statements:
-        rating = ratings.get(statement.id)
-        form = rating_form(statement.key, assessment.version, data=_saved_data(rating))
+        rating = ratings.get(statement.key)
+        form = rating_form(statement.key, checklist, data=_saved_data(rating))
         items.append(Item(statement, form, rating))
     return _render_section(assessment, section, items)
 
 
-def _submitted(form: RatingForm, assessment: Assessment) -> tuple[str | None, str, int, bool]:
-    """The values of a rating form, refusing anything a real page could not have sent."""
-    scale = form.scale.data or NOT_RATED
-    if scale != NOT_RATED and scale not in assessment.version.scale_keys:
-        abort(400, description="That rating is not on this checklist's scale.")
-    revision = form.revision.data or ""
-    if not revision.isdigit() or len(revision) > 9:
-        abort(400, description="The page sent a malformed revision.")
-    if form.resolve.data not in (None, "", "mine", "theirs"):
-        abort(400)
-    scale_key = None if scale == NOT_RATED else scale
-    return scale_key, form.note.data or "", int(revision), bool(form.confirm.data)
+def _validated(form: RatingForm) -> bool:
+    """Validate a submitted rating form: False when a person must correct something (the
+    note); a value no real page could send (scale, revision, choice) is refused with 400."""
+    valid = form.validate()
+    if form.tampered:
+        abort(400, description="The page sent a rating this checklist cannot take.")
+    return valid
 
 
 def _editable(assessment: Assessment) -> None:
@@ -176,7 +178,7 @@ def _editable(assessment: Assessment) -> None:
         abort(403, description="This assessment is completed: it is a record and cannot change.")
 
 
-@bp.post("/<int:assessment_id>/sections/<key>")
+@bp.post("/<id:assessment_id>/sections/<key>")
 @access.rule(access.ASSESSMENT_RATE)
 def save_section(assessment_id: int, key: str):
     assessment = service.get_assessment(assessment_id)
@@ -184,14 +186,16 @@ def save_section(assessment_id: int, key: str):
     section, _, following = _section(assessment, key)
     if not SectionForm().validate_on_submit():
         abort(400)
-    ratings = service.ratings_by_statement(assessment)
-    items, values = [], {}
+    checklist = assessment.version.content
+    ratings = service.ratings_by_key(assessment)
+    items, submitted = [], set()
     for statement in section.statements:
-        form = rating_form(statement.key, assessment.version, formdata=request.form)
-        items.append(Item(statement, form, ratings.get(statement.id)))
+        form = rating_form(statement.key, checklist, formdata=request.form)
+        items.append(Item(statement, form, ratings.get(statement.key)))
         if f"{form._prefix}revision" in request.form:
-            values[statement.id] = _submitted(form, assessment)
-    invalid = [item for item in items if item.statement.id in values and not item.form.validate()]
+            submitted.add(statement.key)
+    invalid = [item for item in items if item.statement.key in submitted]
+    invalid = [item for item in invalid if not _validated(item.form)]
     if invalid:
         return _render_section(
             assessment,
@@ -203,30 +207,41 @@ def save_section(assessment_id: int, key: str):
 
     conflicts = 0
     for item in items:
-        if item.statement.id not in values:
+        if item.statement.key not in submitted:
             continue
-        if item.form.resolve.data == "theirs" and item.rating is not None:
+        form = item.form
+        if form.resolve.data == "theirs" and item.rating is not None:
             # item.rating was read at the start of this request: it is the colleague's version.
-            _reset(item, assessment)
+            _reset(item, checklist)
             continue
-        scale_key, note, revision, confirm = values[item.statement.id]
         outcome = service.save_rating(
-            assessment, item.statement, scale_key, note, revision, current_user, confirm
+            assessment,
+            item.statement,
+            form.scale_key,
+            form.note.data or "",
+            int(form.revision.data),
+            current_user.id,
+            bool(form.confirm.data),
         )
         if outcome.conflict is not None:
             conflicts += 1
             item.conflict = outcome.conflict
-            item.form.revision.data = str(outcome.conflict.revision)
-            item.form.resolve.data = "mine"
+            form.revision.data = str(outcome.conflict.revision)
+            form.resolve.data = "mine"
         else:
-            item.rating, item.saved = outcome.rating, outcome.changed
-            item.form.revision.data = str(outcome.rating.revision if outcome.rating else 0)
+            item.saved = outcome.changed
+            form.revision.data = str(outcome.revision)
     if conflicts:
-        # Other ratings of the section were saved and must be committed: not an error status.
+        # The section's other ratings are saved (and committed); these need a choice.
+        saved = service.ratings_by_key(assessment)
+        for item in items:
+            if item.conflict is None:
+                item.rating = saved.get(item.statement.key)
         return _render_section(
             assessment,
             section,
             items,
+            status=409,
             message=(
                 f"{conflicts} statement(s) were changed by a colleague while you were working. "
                 "Your other changes are saved. Choose which version to keep for each statement "
@@ -241,33 +256,40 @@ def save_section(assessment_id: int, key: str):
     return redirect(url_for("assessments.section", assessment_id=assessment.id, key=section.key))
 
 
-def _reset(item: Item, assessment: Assessment) -> None:
+def _reset(item: Item, checklist) -> None:
     """Show the colleague's saved version in the form: the person chose to keep theirs."""
-    item.form = rating_form(item.statement.key, assessment.version, data=_saved_data(item.rating))
+    item.form = rating_form(item.statement.key, checklist, data=_saved_data(item.rating))
 
 
-@bp.post("/<int:assessment_id>/statements/<key>")
+@bp.post("/<id:assessment_id>/statements/<key>")
 @access.rule(access.ASSESSMENT_RATE)
 def save_statement(assessment_id: int, key: str):
     """Saves one statement as it changes (the page's script); answers in JSON."""
     assessment = service.get_assessment(assessment_id)
-    statement = service.find_statement(assessment, key)
+    checklist = assessment.version.content
+    statement = checklist.statement(key)
     if statement is None:
         abort(404)
     _editable(assessment)
     if not StatementSaveForm().validate_on_submit():
         abort(400)
-    form = rating_form(statement.key, assessment.version, formdata=request.form)
-    scale_key, note, revision, confirm = _submitted(form, assessment)
-    if not form.validate():
+    form = rating_form(statement.key, checklist, formdata=request.form)
+    if not _validated(form):
         return jsonify(status="invalid", errors=form.errors), 422
+    scale_key, note = form.scale_key, form.note.data or ""
     outcome = service.save_rating(
-        assessment, statement, scale_key, note, revision, current_user, confirm
+        assessment,
+        statement,
+        scale_key,
+        note,
+        int(form.revision.data),
+        current_user.id,
+        bool(form.confirm.data),
     )
     if outcome.conflict is not None:
         conflict_form = rating_form(
             statement.key,
-            assessment.version,
+            checklist,
             formdata=MultiDict(
                 {
                     f"{statement.key}-scale": scale_key or NOT_RATED,
@@ -282,75 +304,76 @@ def save_statement(assessment_id: int, key: str):
             "assessments/_statement.html", item=item, assessment=assessment, editable=True
         )
         return jsonify(status="conflict", html=html), 409
-    rating = outcome.rating
-    ratings = service.ratings_by_statement(assessment)
     return jsonify(
         status="saved" if outcome.changed else "unchanged",
-        revision=rating.revision if rating else 0,
-        carried_over=bool(rating and rating.carried_over),
-        saved_at=rating.updated_dt.isoformat() if rating else None,
-        rated=sum(
-            1 for s in statement.section.statements if s.id in ratings and ratings[s.id].scale_key
-        ),
+        revision=outcome.revision,
+        carried_over=outcome.carried_over,
+        saved_at=outcome.saved_dt.isoformat() if outcome.saved_dt else None,
+        rated=service.rated_in_section(assessment, checklist.section_of(statement.key).key),
     )
 
 
-@bp.route("/<int:assessment_id>/complete", methods=["GET", "POST"])
+@bp.route("/<id:assessment_id>/complete", methods=["GET", "POST"])
 @access.rule(access.ASSESSMENT_MANAGE)
 def complete(assessment_id: int):
     assessment = service.get_assessment(assessment_id)
     if not assessment.is_draft:
         return redirect(url_for("assessments.result", assessment_id=assessment.id))
     form = ConfirmForm()
-    ratings = service.ratings_by_statement(assessment)
-    unrated = service.unrated_statements(assessment, ratings)
+    checklist = assessment.version.content
+    ratings = service.ratings_by_key(assessment)
+    unrated = service.unrated_statements(checklist, ratings)
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         try:
-            service.complete(assessment, current_user)
+            service.complete(assessment, current_user.id)
         except service.Incomplete as error:
             unrated, status = error.unrated, 422
+        except service.AssessmentLocked:
+            return redirect(url_for("assessments.result", assessment_id=assessment.id))
         else:
             flash(f"“{assessment.title}” is complete. Here is where you stand.", "success")
             return redirect(url_for("assessments.result", assessment_id=assessment.id))
     carried = [
         statement
-        for section in assessment.version.sections
-        for statement in section.statements
-        if statement.id in ratings and ratings[statement.id].carried_over
+        for statement in checklist.statements()
+        if statement.key in ratings and ratings[statement.key].carried_over
     ]
     return render_template(
         "assessments/complete.html",
         assessment=assessment,
+        checklist=checklist,
         unrated=unrated,
         carried=carried,
         form=form,
     ), status
 
 
-@bp.get("/<int:assessment_id>/result")
+@bp.get("/<id:assessment_id>/result")
 @access.rule(access.ASSESSMENT_READ)
 def result(assessment_id: int):
     assessment = service.get_assessment(assessment_id)
-    ratings = service.ratings_by_statement(assessment)
-    outcome = service.result(assessment, ratings)
-    top = assessment.version.top_of_scale
+    outcome = service.result(assessment)
+    checklist = assessment.version.content
     return render_template(
         "assessments/result.html",
         assessment=assessment,
+        checklist=checklist,
         result=outcome,
-        stage_rule=scoring.STAGE_RULE.format(top=top["label"]),
         score_rule=scoring.SCORE_RULE,
-        labels={o["key"]: o["label"] for o in assessment.version.scale},
-        stage_labels={s["key"]: s["label"] for s in assessment.version.stages},
-        actions=actions.for_statements(assessment, [b.key for b in outcome.blockers]),
+        actions=actions.for_statements(
+            assessment.organisation_id,
+            assessment.version.checklist_id,
+            [b.key for b in outcome.blockers],
+            assessment_id=assessment.id,
+        ),
         today=actions.today(),
     )
 
 
-@bp.post("/<int:assessment_id>/delete")
+@bp.post("/<id:assessment_id>/delete")
 @access.rule(access.ASSESSMENT_MANAGE)
 def delete(assessment_id: int):
     assessment = service.get_assessment(assessment_id)

@@ -1,19 +1,23 @@
-"""Assessments and ratings: the rules, kept apart from the web. Functions flush, never commit."""
+"""Assessments and ratings: the rules, kept apart from the web. Functions flush, never commit.
+
+Whose assessments are reachable is decided by `p4p.tenancy`, not here: these functions take
+the organisation and the person acting as plain ids, and work the same from a request, a
+command or a test.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import abort
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from p4p import scoring
-from p4p.access import current_organisation
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating
-from p4p.auth.models import Organisation, User
-from p4p.catalogue.models import ChecklistVersion, Section, Statement
+from p4p import scoring, tenancy
+from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.catalogue.content import ChecklistDef, StatementDef
+from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -23,43 +27,32 @@ class AssessmentLocked(Exception):
 
 
 def get_assessment(assessment_id: int) -> Assessment:
-    """An assessment of the signed-in user's organisation, or 404 (never another's)."""
-    assessment = db.session.scalar(
-        select(Assessment)
-        .where(
-            Assessment.id == assessment_id,
-            Assessment.organisation_id == current_organisation().id,
-        )
-        .options(
-            selectinload(Assessment.version)
-            .selectinload(ChecklistVersion.sections)
-            .selectinload(Section.statements),
-            selectinload(Assessment.version).selectinload(ChecklistVersion.checklist),
-        )
+    """An assessment within reach, with its version, or OutOfReach (404)."""
+    return tenancy.get(
+        Assessment,
+        assessment_id,
+        joinedload(Assessment.version).joinedload(ChecklistVersion.checklist),
     )
-    if assessment is None:
-        abort(404)
-    return assessment
 
 
-def list_assessments(organisation: Organisation) -> list[Assessment]:
+def list_assessments(organisation_id: int) -> list[Assessment]:
     return list(
         db.session.scalars(
             select(Assessment)
-            .where(Assessment.organisation_id == organisation.id)
-            .options(selectinload(Assessment.version).selectinload(ChecklistVersion.checklist))
+            .where(Assessment.organisation_id == organisation_id)
+            .options(joinedload(Assessment.version).joinedload(ChecklistVersion.checklist))
             .order_by(Assessment.created_dt.desc(), Assessment.id.desc())
         )
     )
 
 
-def last_completed(organisation: Organisation, checklist_id: int) -> Assessment | None:
+def last_completed(organisation_id: int, checklist_id: int) -> Assessment | None:
     """The organisation's most recently completed assessment of an edition (any version)."""
     return db.session.scalar(
         select(Assessment)
         .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
         .where(
-            Assessment.organisation_id == organisation.id,
+            Assessment.organisation_id == organisation_id,
             Assessment.status == AssessmentStatus.COMPLETED.value,
             ChecklistVersion.checklist_id == checklist_id,
         )
@@ -69,95 +62,96 @@ def last_completed(organisation: Organisation, checklist_id: int) -> Assessment 
 
 
 def start(
-    organisation: Organisation,
+    organisation_id: int,
     version: ChecklistVersion,
     title: str,
-    by: User,
+    by_user_id: int,
     previous: Assessment | None = None,
 ) -> Assessment:
     """Start an assessment, blank or from a completed one (which is never modified): its
     ratings and notes are copied, marked as carried over until someone confirms or changes them.
     Statements are matched by key, or through a statement's `from` mapping marked equal."""
     assessment = Assessment(
-        organisation=organisation,
+        organisation_id=organisation_id,
         version=version,
         title=title.strip(),
-        created_by=by,
+        created_by_id=by_user_id,
         started_from=previous,
     )
     db.session.add(assessment)
     db.session.flush()
     if previous is None:
         return assessment
-    earlier = {
-        key: rating
-        for key, rating in db.session.execute(
-            select(Statement.key, Rating)
-            .join(Rating, Rating.statement_id == Statement.id)
-            .where(Rating.assessment_id == previous.id)
-        ).all()
-    }
-    scale = set(version.scale_keys)
+    earlier = ratings_by_key(previous)
+    checklist = version.content
     now = utcnow()
-    for section in version.sections:
-        for statement in section.statements:
-            source = earlier.get(statement.key) or next(
-                (
-                    earlier[o["key"]]
-                    for o in statement.origins
-                    if o["relation"] == "equal" and o["key"] in earlier
-                ),
-                None,
+    for statement in checklist.statements():
+        source = earlier.get(statement.key) or next(
+            (
+                earlier[o.key]
+                for o in statement.origins
+                if o.relation == "equal" and o.key in earlier
+            ),
+            None,
+        )
+        if source is None:
+            continue
+        db.session.add(
+            Rating(
+                organisation_id=organisation_id,
+                assessment_id=assessment.id,
+                statement_id=statement.id,
+                scale_key=source.scale_key if source.scale_key in checklist.scale_keys else None,
+                note=source.note,
+                carried_over=True,
+                updated_by_id=by_user_id,
+                updated_dt=now,
             )
-            if source is None:
-                continue
-            db.session.add(
-                Rating(
-                    assessment_id=assessment.id,
-                    statement_id=statement.id,
-                    scale_key=source.scale_key if source.scale_key in scale else None,
-                    note=source.note,
-                    carried_over=True,
-                    updated_by_id=by.id,
-                    updated_dt=now,
-                )
-            )
+        )
     db.session.flush()
     return assessment
 
 
-def ratings_by_statement(assessment: Assessment) -> dict[int, Rating]:
+def ratings_by_key(assessment: Assessment) -> dict[str, Rating]:
+    """The assessment's ratings by statement key, with who saved each, in one query."""
+    checklist = assessment.version.content
     rows = db.session.scalars(
         select(Rating)
         .where(Rating.assessment_id == assessment.id)
-        .options(selectinload(Rating.updated_by))
+        .options(joinedload(Rating.updated_by))
     )
-    return {rating.statement_id: rating for rating in rows}
+    found = {}
+    for rating in rows:
+        statement = checklist.statement_by_id(rating.statement_id)
+        if statement is not None:
+            found[statement.key] = rating
+    return found
 
 
-def find_statement(assessment: Assessment, key: str) -> Statement | None:
-    return next(
-        (s for section in assessment.version.sections for s in section.statements if s.key == key),
-        None,
-    )
+def scale_keys(ratings: dict[str, Rating]) -> dict[str, str | None]:
+    """Ratings as scoring wants them: statement key -> scale key (None when unrated)."""
+    return {key: rating.scale_key for key, rating in ratings.items()}
 
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    """`conflict` holds the colleague's newer rating when the save was refused."""
+    """What became of a save. `conflict` holds the colleague's newer rating when the save was
+    refused; otherwise `revision` and `saved_dt` describe the rating as it now stands."""
 
-    rating: Rating | None
     changed: bool
+    revision: int = 0
+    carried_over: bool = False
+    saved_dt: datetime | None = None
     conflict: Rating | None = None
 
 
 def save_rating(
     assessment: Assessment,
-    statement: Statement,
+    statement: StatementDef,
     scale_key: str | None,
     note: str,
     base_revision: int,
-    by: User,
+    by_user_id: int,
     confirm: bool = False,
 ) -> SaveOutcome:
     """Save one rating, unless someone else saved a different one since `base_revision`.
@@ -165,132 +159,166 @@ def save_rating(
     Saving a carried-over rating with a change, or with `confirm`, makes it this assessment's
     own: it is no longer marked as carried over.
 
-    The update is conditional on the revision in the database, so two saves racing each other
-    cannot both win: the later one is told of the conflict instead of overwriting.
+    The usual case is one statement: an UPDATE conditional on the revision the page showed and
+    on something having changed. Only when it changes nothing is the rating read, to tell an
+    unchanged save from a colleague's conflicting one; two saves racing each other cannot both
+    win.
     """
     if not assessment.is_draft:
         raise AssessmentLocked
-    if scale_key is not None and scale_key not in assessment.version.scale_keys:
+    if scale_key is not None and scale_key not in assessment.version.content.scale_keys:
         raise ValueError(f"{scale_key!r} is not on this checklist's scale")
     note = note.strip()
-    current = _current_rating(assessment, statement)
-
-    if current is not None and (current.scale_key, current.note) == (scale_key, note):
-        if not (confirm and current.carried_over):
-            return SaveOutcome(rating=current, changed=False)
-    if current is not None and current.revision != base_revision:
-        return SaveOutcome(rating=None, changed=False, conflict=current)
-
-    if current is None:
-        if base_revision != 0:
-            # Their page showed a rating that no longer exists; nothing to overwrite.
-            base_revision = 0
-        rating = Rating(
-            assessment_id=assessment.id,
-            statement_id=statement.id,
-            scale_key=scale_key,
-            note=note,
-            revision=1,
-            updated_by_id=by.id,
-            updated_dt=utcnow(),
+    now = utcnow()
+    this_rating = and_(Rating.assessment_id == assessment.id, Rating.statement_id == statement.id)
+    if base_revision > 0:
+        changes = [Rating.scale_key.is_distinct_from(scale_key), Rating.note != note]
+        if confirm:
+            changes.append(Rating.carried_over.is_(True))
+        result = db.session.execute(
+            update(Rating)
+            .where(this_rating, Rating.revision == base_revision, or_(*changes))
+            .values(
+                scale_key=scale_key,
+                note=note,
+                revision=base_revision + 1,
+                carried_over=False,
+                updated_by_id=by_user_id,
+                updated_dt=now,
+            )
+            .execution_options(synchronize_session=False)
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(rating)
-        except IntegrityError:
+        if result.rowcount == 1:
+            return SaveOutcome(changed=True, revision=base_revision + 1, saved_dt=now)
+
+    current = db.session.scalar(
+        select(Rating).where(this_rating).execution_options(populate_existing=True)
+    )
+    if current is not None:
+        if (current.scale_key, current.note) == (scale_key, note) and not (
+            confirm and current.carried_over
+        ):
             return SaveOutcome(
-                rating=None, changed=False, conflict=_current_rating(assessment, statement)
+                changed=False,
+                revision=current.revision,
+                carried_over=current.carried_over,
+                saved_dt=current.updated_dt,
             )
-        return SaveOutcome(rating=rating, changed=True)
+        return SaveOutcome(changed=False, conflict=current)
 
-    result = db.session.execute(
-        update(Rating)
-        .where(Rating.id == current.id, Rating.revision == base_revision)
-        .values(
-            scale_key=scale_key,
-            note=note,
-            revision=base_revision + 1,
-            carried_over=False,
-            updated_by_id=by.id,
-            updated_dt=utcnow(),
+    # No rating yet. If their page showed one, it no longer exists: nothing to overwrite.
+    rating = Rating(
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        statement_id=statement.id,
+        scale_key=scale_key,
+        note=note,
+        revision=1,
+        updated_by_id=by_user_id,
+        updated_dt=now,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(rating)
+    except IntegrityError:
+        # A colleague's first save of this statement won the race.
+        return SaveOutcome(
+            changed=False,
+            conflict=db.session.scalar(
+                select(Rating).where(this_rating).execution_options(populate_existing=True)
+            ),
         )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(current)
-    if result.rowcount != 1:
-        return SaveOutcome(rating=None, changed=False, conflict=current)
-    return SaveOutcome(rating=current, changed=True)
+    return SaveOutcome(changed=True, revision=1, saved_dt=now)
 
 
-def _current_rating(assessment: Assessment, statement: Statement) -> Rating | None:
-    rating = db.session.scalar(
-        select(Rating)
-        .where(Rating.assessment_id == assessment.id, Rating.statement_id == statement.id)
-        .execution_options(populate_existing=True)
-    )
-    return rating
-
-
-def scoring_checklist(version: ChecklistVersion) -> scoring.Checklist:
-    return scoring.Checklist(
-        scale=tuple(scoring.ScaleOption(o["key"], o["label"], o["points"]) for o in version.scale),
-        stages=tuple(scoring.StageDef(s["key"], s["label"]) for s in version.stages),
-        sections=tuple(
-            scoring.SectionRef(
-                key=section.key,
-                title=section.title,
-                statements=tuple(
-                    scoring.StatementRef(s.key, s.text, s.stage_key) for s in section.statements
-                ),
+def rated_in_section(assessment: Assessment, section_key: str) -> int:
+    """How many statements of a section have a rating (one small query)."""
+    section = assessment.version.content.section(section_key)
+    if section is None:
+        return 0
+    return (
+        db.session.scalar(
+            select(func.count(Rating.id)).where(
+                Rating.assessment_id == assessment.id,
+                Rating.statement_id.in_([s.id for s in section.statements]),
+                Rating.scale_key.is_not(None),
             )
-            for section in version.sections
-        ),
+        )
+        or 0
     )
 
 
-def scale_keys_by_statement_key(
-    assessment: Assessment, ratings: dict[int, Rating]
-) -> dict[str, str | None]:
-    """Ratings as scoring wants them: statement key -> scale key (None when unrated)."""
-    return {
-        statement.key: ratings[statement.id].scale_key
-        for section in assessment.version.sections
-        for statement in section.statements
-        if statement.id in ratings
-    }
+def result(assessment: Assessment, ratings: dict[str, Rating] | None = None) -> scoring.Result:
+    ratings = ratings if ratings is not None else ratings_by_key(assessment)
+    return scoring.score(assessment.version.content, scale_keys(ratings))
 
 
-def result(assessment: Assessment, ratings: dict[int, Rating] | None = None) -> scoring.Result:
-    ratings = ratings if ratings is not None else ratings_by_statement(assessment)
-    by_key = scale_keys_by_statement_key(assessment, ratings)
-    return scoring.score(scoring_checklist(assessment.version), by_key)
-
-
-def unrated_statements(assessment: Assessment, ratings: dict[int, Rating]) -> list[Statement]:
+def unrated_statements(
+    checklist: ChecklistDef, ratings: dict[str, Rating]
+) -> list[StatementDef]:
     return [
         statement
-        for section in assessment.version.sections
-        for statement in section.statements
-        if statement.id not in ratings or ratings[statement.id].scale_key is None
+        for statement in checklist.statements()
+        if statement.key not in ratings or ratings[statement.key].scale_key is None
     ]
 
 
 class Incomplete(Exception):
-    def __init__(self, unrated: list[Statement]):
+    def __init__(self, unrated: list[StatementDef]):
         super().__init__(f"{len(unrated)} statements are not rated")
         self.unrated = unrated
 
 
-def complete(assessment: Assessment, by: User) -> None:
+def complete(
+    assessment: Assessment, by_user_id: int, *, at: datetime | None = None
+) -> scoring.Result:
+    """Complete a draft whose every statement is rated, storing its scores and stage: a
+    completed assessment never changes, so nothing needs to score it again. `at` backdates
+    the completion (demo data)."""
     if not assessment.is_draft:
         raise AssessmentLocked
-    unrated = unrated_statements(assessment, ratings_by_statement(assessment))
+    checklist = assessment.version.content
+    ratings = ratings_by_key(assessment)
+    unrated = unrated_statements(checklist, ratings)
     if unrated:
         raise Incomplete(unrated)
-    assessment.status = AssessmentStatus.COMPLETED.value
-    assessment.completed_dt = utcnow()
-    assessment.completed_by = by
+    outcome = scoring.score(checklist, scale_keys(ratings))
+    now = at or utcnow()
+    changed = db.session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == AssessmentStatus.DRAFT.value)
+        .values(
+            status=AssessmentStatus.COMPLETED.value,
+            completed_dt=now,
+            completed_by_id=by_user_id,
+            stage_key=outcome.stage_reached.key if outcome.stage_reached else None,
+            points=outcome.overall.points,
+            possible=outcome.overall.possible,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise AssessmentLocked  # a colleague completed or deleted it a moment ago
+    db.session.add_all(store_results(assessment, outcome))
     db.session.flush()
+    db.session.refresh(assessment)
+    return outcome
+
+
+def store_results(assessment: Assessment, outcome: scoring.Result) -> list[SectionResult]:
+    return [
+        SectionResult(
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            section_key=section.key,
+            position=position,
+            points=section.points,
+            possible=section.possible,
+            rated=section.rated,
+            total=section.total,
+        )
+        for position, section in enumerate(outcome.sections)
+    ]
 
 
 def delete_draft(assessment: Assessment) -> None:

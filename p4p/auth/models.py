@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.extensions import db
+from p4p.tenancy import TenantOwned
 from p4p.timeutil import UTCDateTime, utcnow
 
 
@@ -99,16 +100,13 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Membership(db.Model):
+class Membership(TenantOwned, db.Model):
     """A user's place in one organisation. A person belongs to one organisation at a time."""
 
     __tablename__ = "memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     role: Mapped[str] = mapped_column(String(20))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -116,7 +114,7 @@ class Membership(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
-class Invitation(db.Model):
+class Invitation(TenantOwned, db.Model):
     """A single-use link that lets a colleague join with a given role.
 
     Only a hash of the token is stored: the link itself is shown once, to the owner who made it.
@@ -125,9 +123,6 @@ class Invitation(db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -8,7 +8,6 @@ from flask_login import current_user, login_user, logout_user
 from p4p import access
 from p4p.auth import service
 from p4p.auth.forms import JoinForm, SignInForm, SignUpForm
-from p4p.extensions import keep_changes
 from p4p.forms import ConfirmForm
 from p4p.safe_redirect import is_local_path, redirect_next
 
@@ -44,7 +43,6 @@ def signin():
     form = SignInForm()
     if form.validate_on_submit():
         outcome = service.authenticate(form.email.data, form.password.data, request.remote_addr)
-        keep_changes()
         if outcome.user is not None:
             login_user(outcome.user, remember=form.remember.data)
             return redirect_next(next_page)

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from p4p import tenancy
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -59,11 +61,14 @@ def sign_up(
     password: str,
     kind: OrganisationKind = OrganisationKind.PROVIDER,
 ) -> User:
-    user = create_user(email, name, password)
-    organisation = Organisation(name=organisation_name.strip(), kind=kind.value)
-    db.session.add(organisation)
-    db.session.add(Membership(user=user, organisation=organisation, role=Role.OWNER.value))
-    db.session.flush()
+    """A new organisation with its first owner. Nobody is signed in yet, so this is one of the
+    few places that reaches beyond the viewer's own organisation, to create a new one."""
+    with tenancy.within(tenancy.everything("signing up creates a new organisation")):
+        user = create_user(email, name, password)
+        organisation = Organisation(name=organisation_name.strip(), kind=kind.value)
+        db.session.add(organisation)
+        db.session.add(Membership(user=user, organisation=organisation, role=Role.OWNER.value))
+        db.session.flush()
     return user
 
 
@@ -170,9 +175,16 @@ def invite(organisation: Organisation, email: str, role: Role, by: User) -> tupl
 
 
 def find_invitation(token: str) -> Invitation | None:
+    """The invitation a joining link names. The secret token is the authority here (the person
+    is not signed in), so the look-up reaches every organisation's invitations."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(Invitation).where(Invitation.token_hash == _token_hash(token)))
+    with tenancy.within(tenancy.everything("an invitation link names its invitation")):
+        return db.session.scalar(
+            select(Invitation)
+            .where(Invitation.token_hash == _token_hash(token))
+            .options(joinedload(Invitation.organisation))
+        )
 
 
 def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
@@ -180,21 +192,13 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
         raise AccountError(f"This invitation is {invitation.status} and cannot be used.")
     # create_user refuses an address that already has an account: an invitation link proves
     # the token, not control of somebody's existing account.
-    user = create_user(invitation.email, name, password)
-    db.session.add(
-        Membership(user=user, organisation=invitation.organisation, role=invitation.role)
-    )
-    invitation.accepted_dt = utcnow()
-    db.session.flush()
-    return user
-
-
-def owners_count(organisation: Organisation) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Membership.id)).where(
-                Membership.organisation_id == organisation.id, Membership.role == Role.OWNER.value
+    with tenancy.within(tenancy.organisation(invitation.organisation_id)):
+        user = create_user(invitation.email, name, password)
+        db.session.add(
+            Membership(
+                user=user, organisation_id=invitation.organisation_id, role=invitation.role
             )
         )
-        or 0
-    )
+        invitation.accepted_dt = utcnow()
+        db.session.flush()
+    return user

@@ -1,21 +1,24 @@
-"""The checklist file format: parsing, validation and content hashes (no database here)."""
+"""Checklists: the one content model, the file format (parsing, validation, content hashes),
+loading into the database and reading back."""
 
-from p4p.catalogue.schema import (
+from p4p.catalogue.content import (
     FORMAT,
-    MAX_FILE_BYTES,
-    RELATIONS,
-    TAG_SCHEMES,
     ChecklistDef,
-    ChecklistInvalid,
     Origin,
-    Problem,
     ScaleOption,
     SectionDef,
     Stage,
     StatementDef,
+    parse_version,
+)
+from p4p.catalogue.schema import (
+    MAX_FILE_BYTES,
+    RELATIONS,
+    TAG_SCHEMES,
+    ChecklistInvalid,
+    Problem,
     discover,
     parse_checklist,
-    parse_version,
     validate_paths,
 )
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, discover, parse_checklist
+from p4p.catalogue.content import next_patch, version_sort_key
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.extensions import db
 
@@ -24,10 +25,6 @@ class CatalogueConflict(Exception):
 class LoadReport:
     added: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-
-
-def sort_key(version: str) -> str:
-    return ".".join(f"{int(part):06d}" for part in version.split("."))
 
 
 def read_all(root: Path) -> list[tuple[Path, ChecklistDef]]:
@@ -100,7 +97,7 @@ def load_version(definition: ChecklistDef, source: str) -> str:
                     f"{definition.key} version {definition.version} is already published with "
                     "different content, and a published version never changes. Give your "
                     "changes a new version number (for example "
-                    f"{_next_patch(definition.version)}) in a new file.",
+                    f"{next_patch(definition.version)}) in a new file.",
                 )
             ]
         )
@@ -109,7 +106,7 @@ def load_version(definition: ChecklistDef, source: str) -> str:
     version = ChecklistVersion(
         checklist=checklist,
         version=definition.version,
-        sort_key=sort_key(definition.version),
+        sort_key=version_sort_key(definition.version),
         title=definition.title,
         summary=definition.summary,
         publisher=definition.publisher,
@@ -161,8 +158,3 @@ def load_version(definition: ChecklistDef, source: str) -> str:
         )
     db.session.flush()
     return "added"
-
-
-def _next_patch(version: str) -> str:
-    major, minor, patch = version.split(".")
-    return f"{major}.{minor}.{int(patch) + 1}"

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from p4p.catalogue.content import ChecklistDef
 from p4p.extensions import db
 from p4p.timeutil import UTCDateTime, utcnow
 
@@ -53,18 +54,12 @@ class ChecklistVersion(db.Model):
     )
 
     @property
-    def scale_keys(self) -> list[str]:
-        return [option["key"] for option in self.scale]
+    def content(self) -> ChecklistDef:
+        """What this version says, as the one typed model (read once per process: a
+        published version never changes)."""
+        from p4p.catalogue.queries import content
 
-    @property
-    def top_of_scale(self) -> dict[str, Any]:
-        return self.scale[-1]
-
-    def scale_option(self, key: str | None) -> dict[str, Any] | None:
-        return next((option for option in self.scale if option["key"] == key), None)
-
-    def stage(self, key: str | None) -> dict[str, Any] | None:
-        return next((stage for stage in self.stages if stage["key"] == key), None)
+        return content(self)
 
     @property
     def label(self) -> str:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from p4p.catalogue.models import Checklist, ChecklistVersion, Section
+from p4p.catalogue.content import (
+    ChecklistDef,
+    Origin,
+    ScaleOption,
+    SectionDef,
+    Stage,
+    StatementDef,
+)
+from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.extensions import db
 
 
@@ -25,13 +36,57 @@ def find_version(key: str, version: str) -> ChecklistVersion | None:
     )
 
 
-def with_content(version_id: int) -> ChecklistVersion | None:
-    """A version with its sections and statements loaded in three queries."""
-    return db.session.scalar(
+def content(version: ChecklistVersion) -> ChecklistDef:
+    """The version's content as the typed model. Published versions never change, so it is
+    read from the database once per process; the key includes when the version was loaded, so a
+    database emptied and loaded again (tests) never meets content of an earlier load."""
+    return _content(version.id, version.content_hash, version.loaded_dt)
+
+
+@functools.lru_cache(maxsize=64)
+def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistDef:
+    version = db.session.scalar(
         select(ChecklistVersion)
         .where(ChecklistVersion.id == version_id)
-        .options(
-            selectinload(ChecklistVersion.checklist),
-            selectinload(ChecklistVersion.sections).selectinload(Section.statements),
+        .options(selectinload(ChecklistVersion.checklist))
+    )
+    if version is None or version.content_hash != content_hash:
+        raise LookupError(f"checklist version {version_id} is not loaded")
+    sections = db.session.scalars(
+        select(Section).where(Section.version_id == version_id).order_by(Section.position)
+    ).all()
+    statements: dict[int, list[StatementDef]] = {s.id: [] for s in sections}
+    for row in db.session.scalars(
+        select(Statement).where(Statement.version_id == version_id).order_by(Statement.position)
+    ):
+        statements[row.section_id].append(
+            StatementDef(
+                key=row.key,
+                text=row.text,
+                stage=row.stage_key,
+                guidance=row.guidance,
+                evidence=tuple(row.evidence),
+                tag_pairs=tuple((scheme, tuple(keys)) for scheme, keys in row.tags.items()),
+                origins=tuple(Origin(o["key"], o["relation"]) for o in row.origins),
+                id=row.id,
+            )
         )
+    return ChecklistDef(
+        key=version.checklist.key,
+        title=version.title,
+        summary=version.summary,
+        version=version.version,
+        published=version.published,
+        publisher=version.publisher,
+        licence=version.licence,
+        language=version.language,
+        scale=tuple(
+            ScaleOption(o["key"], o["label"], o["points"], o.get("description"))
+            for o in version.scale
+        ),
+        stages=tuple(Stage(s["key"], s["label"], s.get("description")) for s in version.stages),
+        sections=tuple(
+            SectionDef(s.key, s.title, s.summary, tuple(statements[s.id])) for s in sections
+        ),
+        content_hash=version.content_hash,
     )

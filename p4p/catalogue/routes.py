@@ -22,4 +22,4 @@ def show(key: str, version: str):
     found = queries.find_version(key, version)
     if found is None:
         abort(404)
-    return render_template("catalogue/show.html", version=queries.with_content(found.id))
+    return render_template("catalogue/show.html", version=found, content=found.content)

@@ -11,8 +11,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,18 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-FORMAT = "p4p-checklist/1"
+from p4p.catalogue.content import (
+    FORMAT,
+    SEMVER,
+    ChecklistDef,
+    Origin,
+    ScaleOption,
+    SectionDef,
+    Stage,
+    StatementDef,
+    content_dict,
+)
+
 MAX_FILE_BYTES = 1024 * 1024
 RELATIONS = ("equal", "narrower", "broader", "related")
 TAG_SCHEMES: dict[str, tuple[str, ...]] = {
@@ -42,7 +53,6 @@ TAG_SCHEMES: dict[str, tuple[str, ...]] = {
     ),
 }
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
-SEMVER = re.compile(r"^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 STR = "tag:yaml.org,2002:str"
@@ -68,82 +78,6 @@ class ChecklistInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class ScaleOption:
-    key: str
-    label: str
-    points: int
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    label: str
-    description: str | None = None
-
-
-@dataclass(frozen=True)
-class Origin:
-    key: str
-    relation: str
-
-
-@dataclass(frozen=True)
-class StatementDef:
-    key: str
-    text: str
-    stage: str | None
-    guidance: str
-    evidence: tuple[str, ...]
-    # (scheme, tag keys) pairs, in file order; a tuple keeps the dataclass hashable.
-    tag_pairs: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    origins: tuple[Origin, ...] = ()
-
-    @property
-    def tags(self) -> dict[str, tuple[str, ...]]:
-        return dict(self.tag_pairs)
-
-
-@dataclass(frozen=True)
-class SectionDef:
-    key: str
-    title: str
-    summary: str | None
-    statements: tuple[StatementDef, ...]
-
-
-@dataclass(frozen=True)
-class ChecklistDef:
-    key: str
-    title: str
-    summary: str
-    version: str
-    published: dt.date
-    publisher: str
-    licence: str
-    language: str
-    scale: tuple[ScaleOption, ...]
-    stages: tuple[Stage, ...]
-    sections: tuple[SectionDef, ...]
-    content_hash: str = field(default="", compare=False)
-
-    def statements(self) -> Iterator[StatementDef]:
-        for section in self.sections:
-            yield from section.statements
-
-    def to_dict(self) -> dict[str, Any]:
-        return _content(self)
-
-
-def parse_version(value: str) -> tuple[int, int, int]:
-    match = SEMVER.match(value)
-    if not match:
-        raise ValueError(f"{value!r} is not a semantic version such as 1.0.0")
-    major, minor, patch = (int(part) for part in match.groups())
-    return major, minor, patch
 
 
 # --- reading YAML safely ------------------------------------------------------------------
@@ -553,47 +487,10 @@ def _build(values: dict) -> ChecklistDef:
     )
     digest = hashlib.sha256(
         json.dumps(
-            _content(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+            content_dict(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
     ).hexdigest()
-    return ChecklistDef(**{**definition.__dict__, "content_hash": digest})
-
-
-def _content(d: ChecklistDef) -> dict[str, Any]:
-    """What a version says: everything that a published version promises never to change."""
-    return {
-        "format": FORMAT,
-        "key": d.key,
-        "title": d.title,
-        "summary": d.summary,
-        "version": d.version,
-        "published": d.published.isoformat(),
-        "publisher": d.publisher,
-        "licence": d.licence,
-        "language": d.language,
-        "scale": [o.__dict__ for o in d.scale],
-        "stages": [s.__dict__ for s in d.stages],
-        "sections": [
-            {
-                "key": s.key,
-                "title": s.title,
-                "summary": s.summary,
-                "statements": [
-                    {
-                        "key": st.key,
-                        "text": st.text,
-                        "stage": st.stage,
-                        "guidance": st.guidance,
-                        "evidence": list(st.evidence),
-                        "tags": {k: list(v) for k, v in st.tag_pairs},
-                        "from": [o.__dict__ for o in st.origins],
-                    }
-                    for st in s.statements
-                ],
-            }
-            for s in d.sections
-        ],
-    }
+    return replace(definition, content_hash=digest)
 
 
 # --- entry points -------------------------------------------------------------------------

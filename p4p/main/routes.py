@@ -8,6 +8,7 @@ from flask_login import current_user
 from p4p import access
 from p4p.assessments import service
 from p4p.auth.models import OrganisationKind
+from p4p.progress import service as progress
 
 bp = access.protect(Blueprint("main", __name__))
 
@@ -20,12 +21,11 @@ def home():
     organisation = current_user.organisation
     if organisation is None or organisation.kind != OrganisationKind.PROVIDER:
         return render_template("main/dashboard.html", organisation=organisation)
-    assessments = service.list_assessments(organisation)
+    assessments = service.list_assessments(organisation.id)
     drafts = [a for a in assessments if a.is_draft]
     completed = [a for a in assessments if a.is_completed]
-    # Loaded again with its sections and statements in a fixed number of queries.
-    latest = service.get_assessment(completed[0].id) if completed else None
-    latest_result = service.result(latest) if latest else None
+    latest = completed[0] if completed else None
+    latest_result = progress.snapshot(latest) if latest else None
     return render_template(
         "main/dashboard.html",
         organisation=organisation,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from p4p import access
+from p4p import access, scoring
 from p4p.assessments.models import Assessment, AssessmentStatus
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
@@ -48,8 +48,8 @@ def _checklist(key: str) -> Checklist:
 @access.rule(access.ASSESSMENT_READ)
 def edition(key: str):
     checklist = _checklist(key)
-    organisation = access.current_organisation()
-    snapshots = service.history(organisation.id, checklist)
+    organisation_id = access.current_organisation().id
+    snapshots = service.history(organisation_id, checklist)
     if not snapshots:
         return render_template("progress/edition.html", checklist=checklist, snapshots=[])
     chart = charts.history_chart(
@@ -58,13 +58,15 @@ def edition(key: str):
     changes = None
     if len(snapshots) >= 2:
         changes = service.with_actions(
-            service.compare(snapshots[-2], snapshots[-1]), organisation.id, checklist.id
+            service.compare(snapshots[-2], snapshots[-1]), organisation_id, checklist.id
         )
     return render_template(
         "progress/edition.html",
         checklist=checklist,
         snapshots=snapshots,
+        total=service.count_completed(organisation_id, checklist.id),
         sections=snapshots[-1].sections,
+        score_rule=scoring.SCORE_RULE,
         chart=chart,
         changes=changes,
     )
@@ -73,21 +75,25 @@ def edition(key: str):
 @bp.get("/<key>/compare")
 @access.rule(access.ASSESSMENT_READ)
 def compare(key: str):
+    """Any two completed assessments side by side; only those two are loaded."""
     checklist = _checklist(key)
-    organisation = access.current_organisation()
-    snapshots = service.history(organisation.id, checklist)
-    by_id = {s.id: s for s in snapshots}
-    before = by_id.get(request.args.get("before", type=int))
-    after = by_id.get(request.args.get("after", type=int))
-    if len(snapshots) >= 2 and (before is None or after is None):
-        before, after = before or snapshots[-2], after or snapshots[-1]
+    organisation_id = access.current_organisation().id
+    choices = service.choices(organisation_id, checklist.id)
+    ids = [c.id for c in choices]
+    before_id = request.args.get("before", type=int)
+    after_id = request.args.get("after", type=int)
+    if len(ids) >= 2:
+        before_id = before_id if before_id in ids else ids[-2]
+        after_id = after_id if after_id in ids else ids[-1]
     changes = None
-    if before and after:
-        if before.completed_on > after.completed_on:
+    if before_id in ids and after_id in ids:
+        chosen = {s.id: s for s in service.snapshots(organisation_id, [before_id, after_id])}
+        before, after = chosen[before_id], chosen[after_id]
+        if (before.completed_on, before.id) > (after.completed_on, after.id):
             before, after = after, before
         changes = service.with_actions(
-            service.compare(before, after), organisation.id, checklist.id
+            service.compare(before, after), organisation_id, checklist.id
         )
     return render_template(
-        "progress/compare.html", checklist=checklist, snapshots=snapshots, changes=changes
+        "progress/compare.html", checklist=checklist, snapshots=choices, changes=changes
     )

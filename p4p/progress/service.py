@@ -1,29 +1,29 @@
 """Progress over time: completed assessments of an edition as plain snapshots, and what changed
-between any two. Plain data in and out, so pages, charts and PDFs share it."""
+between any two. Plain data in and out, so pages, charts and PDFs share it.
+
+A snapshot is read from the scores stored at completion (a completed assessment never
+changes), so a long history costs a few rows per assessment, never a re-scoring; statement by
+statement ratings are read only for the two assessments being compared.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from p4p import scoring
 from p4p.actions import service as actions
 from p4p.actions.models import Action
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating
-from p4p.assessments.service import scoring_checklist
-from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.catalogue.content import ChecklistDef, Stage, StatementDef
+from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
 
-
-@dataclass(frozen=True)
-class StatementInfo:
-    key: str
-    text: str
-    section_key: str
-    section_title: str
+# The most assessments a history shows (the newest ones); pages say when some are left out.
+HISTORY_LIMIT = 24
 
 
 @dataclass(frozen=True)
@@ -34,85 +34,166 @@ class Snapshot:
     title: str
     completed_on: date
     version: str
-    result: scoring.Result
-    ratings: dict[str, str | None]
-    scale: tuple[scoring.ScaleOption, ...]
-    statements: tuple[StatementInfo, ...]
+    checklist: ChecklistDef
+    overall: scoring.Score
+    section_scores: tuple[scoring.SectionScore, ...]
+    stage_reached: Stage | None
 
     @property
     def sections(self) -> list[tuple[str, str]]:
         """(key, title) of each section of this assessment's version, in order."""
-        return list(dict.fromkeys((s.section_key, s.section_title) for s in self.statements))
+        return [(s.key, s.title) for s in self.checklist.sections]
 
     @property
     def stage_label(self) -> str:
-        return self.result.stage_reached.label if self.result.stage_reached else "No stage yet"
-
-    def label_of(self, scale_key: str | None) -> str:
-        return next((o.label for o in self.scale if o.key == scale_key), "Not rated")
-
-    def points_of(self, scale_key: str | None) -> int | None:
-        return next((o.points for o in self.scale if o.key == scale_key), None)
+        return self.stage_reached.label if self.stage_reached else "No stage yet"
 
     def section_percent(self, section_key: str) -> int | None:
-        return next((s.percent for s in self.result.sections if s.key == section_key), None)
+        return next((s.percent for s in self.section_scores if s.key == section_key), None)
 
 
-def snapshot(assessment: Assessment, ratings: dict[str, str | None]) -> Snapshot:
-    version = assessment.version
-    checklist = scoring_checklist(version)
+def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> Snapshot:
+    """A snapshot from the stored scores, or from `outcome` (a draft scored as it stands)."""
+    checklist = assessment.version.content
+    if outcome is None:
+        titles = {s.key: s.title for s in checklist.sections}
+        sections = tuple(
+            scoring.SectionScore(
+                key=r.section_key,
+                title=titles.get(r.section_key, r.section_key),
+                points=r.points,
+                possible=r.possible,
+                rated=r.rated,
+                total=r.total,
+            )
+            for r in assessment.section_results
+        )
+        overall = scoring.Score(
+            points=sum(s.points for s in sections),
+            possible=sum(s.possible for s in sections),
+            rated=sum(s.rated for s in sections),
+            total=sum(s.total for s in sections),
+        )
+        stage = checklist.stage(assessment.stage_key)
+    else:
+        sections, overall, stage = outcome.sections, outcome.overall, outcome.stage_reached
     return Snapshot(
         id=assessment.id,
         title=assessment.title,
         completed_on=assessment.completed_dt.date() if assessment.completed_dt else date.min,
-        version=version.version,
-        result=scoring.score(checklist, ratings),
-        ratings=ratings,
-        scale=checklist.scale,
-        statements=tuple(
-            StatementInfo(s.key, s.text, section.key, section.title)
-            for section in version.sections
-            for s in section.statements
-        ),
+        version=assessment.version.version,
+        checklist=checklist,
+        overall=overall,
+        section_scores=sections,
+        stage_reached=stage,
     )
 
 
-def history(organisation_id: int, checklist: Checklist) -> list[Snapshot]:
-    """Every completed assessment of the edition, oldest first, in a fixed number of queries."""
-    assessments = db.session.scalars(
+def completed(
+    organisation_id: int,
+    checklist_id: int,
+    *,
+    limit: int | None = HISTORY_LIMIT,
+    up_to: Assessment | None = None,
+) -> list[Assessment]:
+    """The edition's completed assessments, newest last; at most `limit` of the newest, none
+    completed after `up_to` (in completion order, so the same day's later ones are left out)."""
+    statement = (
         select(Assessment)
         .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
         .where(
             Assessment.organisation_id == organisation_id,
             Assessment.status == AssessmentStatus.COMPLETED.value,
-            ChecklistVersion.checklist_id == checklist.id,
+            ChecklistVersion.checklist_id == checklist_id,
         )
         .options(
-            selectinload(Assessment.version)
-            .selectinload(ChecklistVersion.sections)
-            .selectinload(Section.statements)
+            joinedload(Assessment.version).joinedload(ChecklistVersion.checklist),
+            selectinload(Assessment.section_results),
+        )
+        .order_by(Assessment.completed_dt.desc(), Assessment.id.desc())
+    )
+    if up_to is not None and up_to.completed_dt is not None:
+        statement = statement.where(
+            or_(
+                Assessment.completed_dt < up_to.completed_dt,
+                and_(Assessment.completed_dt == up_to.completed_dt, Assessment.id <= up_to.id),
+            )
+        )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(reversed(db.session.scalars(statement).all()))
+
+
+def history(
+    organisation_id: int, checklist: Checklist, *, limit: int | None = HISTORY_LIMIT
+) -> list[Snapshot]:
+    """The newest completed assessments of the edition, oldest first, in three queries."""
+    return [snapshot(a) for a in completed(organisation_id, checklist.id, limit=limit)]
+
+
+def count_completed(organisation_id: int, checklist_id: int) -> int:
+    return len(choices(organisation_id, checklist_id))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A completed assessment as a menu shows it."""
+
+    id: int
+    title: str
+    completed_on: date
+
+
+def choices(organisation_id: int, checklist_id: int) -> list[Choice]:
+    """Every completed assessment of the edition, oldest first: ids, titles and dates only."""
+    rows = db.session.execute(
+        select(Assessment.id, Assessment.title, Assessment.completed_dt)
+        .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+            ChecklistVersion.checklist_id == checklist_id,
         )
         .order_by(Assessment.completed_dt, Assessment.id)
-    ).all()
-    return [snapshot(a, r) for a, r in zip(assessments, ratings_for(assessments), strict=True)]
+    )
+    return [Choice(row.id, row.title, row.completed_dt.date()) for row in rows]
 
 
-def ratings_for(assessments: list[Assessment]) -> list[dict[str, str | None]]:
-    by_assessment: dict[int, dict[str, str | None]] = {a.id: {} for a in assessments}
-    if assessments:
-        rows = db.session.execute(
-            select(Rating.assessment_id, Statement.key, Rating.scale_key)
-            .join(Statement, Rating.statement_id == Statement.id)
-            .where(Rating.assessment_id.in_(list(by_assessment)))
+def snapshots(organisation_id: int, assessment_ids: list[int]) -> list[Snapshot]:
+    """Snapshots of the given completed assessments only."""
+    rows = db.session.scalars(
+        select(Assessment)
+        .where(
+            Assessment.organisation_id == organisation_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+            Assessment.id.in_(assessment_ids),
         )
-        for assessment_id, key, scale_key in rows:
-            by_assessment[assessment_id][key] = scale_key
-    return [by_assessment[a.id] for a in assessments]
+        .options(
+            joinedload(Assessment.version).joinedload(ChecklistVersion.checklist),
+            selectinload(Assessment.section_results),
+        )
+    )
+    return [snapshot(a) for a in rows]
+
+
+def ratings_of(assessment_ids: list[int]) -> dict[int, dict[int, str | None]]:
+    """Statement id -> scale key for each of a few assessments, in one query."""
+    found: dict[int, dict[int, str | None]] = {i: {} for i in assessment_ids}
+    if assessment_ids:
+        rows = db.session.execute(
+            select(Rating.assessment_id, Rating.statement_id, Rating.scale_key).where(
+                Rating.assessment_id.in_(assessment_ids)
+            )
+        )
+        for assessment_id, statement_id, scale_key in rows:
+            found[assessment_id][statement_id] = scale_key
+    return found
 
 
 @dataclass(frozen=True)
 class StatementChange:
-    statement: StatementInfo
+    statement: StatementDef
+    section_title: str
     before: str  # scale label
     after: str
     direction: str  # improved | slipped | stayed | new
@@ -129,35 +210,62 @@ class Changes:
     actions_completed: list[Action] = field(default_factory=list)
 
 
-def compare(before: Snapshot, after: Snapshot) -> Changes:
-    """Statement by statement (by key) from one completed assessment to a later one."""
+def _by_key(snapshot: Snapshot, by_statement_id: dict[int, str | None]) -> dict[str, str | None]:
+    result = {}
+    for statement_id, scale_key in by_statement_id.items():
+        statement = snapshot.checklist.statement_by_id(statement_id)
+        if statement is not None:
+            result[statement.key] = scale_key
+    return result
+
+
+def compare(
+    before: Snapshot,
+    after: Snapshot,
+    before_ratings: dict[str, str | None] | None = None,
+    after_ratings: dict[str, str | None] | None = None,
+) -> Changes:
+    """Statement by statement (by key) from one completed assessment to a later one. Only
+    these two assessments' ratings are read (unless given, for a draft)."""
+    if before_ratings is None or after_ratings is None:
+        loaded = ratings_of([s.id for s in (before, after)])
+        if before_ratings is None:
+            before_ratings = _by_key(before, loaded[before.id])
+        if after_ratings is None:
+            after_ratings = _by_key(after, loaded[after.id])
     changes = Changes(before=before, after=after)
-    for statement in after.statements:
-        new_key = after.ratings.get(statement.key)
-        if statement.key not in before.ratings:
-            changes.new.append(StatementChange(statement, "–", after.label_of(new_key), "new"))
-            continue
-        old_key = before.ratings[statement.key]
-        old_points = before.points_of(old_key)
-        new_points = after.points_of(new_key)
-        old_share = _share(old_points, before.scale)
-        new_share = _share(new_points, after.scale)
-        direction = (
-            "improved"
-            if new_share > old_share
-            else "slipped"
-            if new_share < old_share
-            else "stayed"
-        )
-        getattr(changes, direction).append(
-            StatementChange(statement, before.label_of(old_key), after.label_of(new_key), direction)
-        )
+    for section in after.checklist.sections:
+        for statement in section.statements:
+            new_key = after_ratings.get(statement.key)
+            new_label = after.checklist.label_of(new_key)
+            if statement.key not in before_ratings:
+                changes.new.append(StatementChange(statement, section.title, "–", new_label, "new"))
+                continue
+            old_key = before_ratings[statement.key]
+            old_share = _share(before.checklist.points_of(old_key), before.checklist)
+            new_share = _share(after.checklist.points_of(new_key), after.checklist)
+            direction = (
+                "improved"
+                if new_share > old_share
+                else "slipped"
+                if new_share < old_share
+                else "stayed"
+            )
+            getattr(changes, direction).append(
+                StatementChange(
+                    statement,
+                    section.title,
+                    before.checklist.label_of(old_key),
+                    new_label,
+                    direction,
+                )
+            )
     return changes
 
 
-def _share(points: int | None, scale: tuple[scoring.ScaleOption, ...]) -> float:
+def _share(points: int | None, checklist: ChecklistDef) -> float:
     """Points as a share of the top of the scale, so versions with other scales compare."""
-    top = scale[-1].points if scale else 0
+    top = checklist.top.points
     return (points or 0) / top if top else 0.0
 
 

@@ -6,13 +6,10 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from p4p.assessments.models import Assessment
-from p4p.catalogue.models import ChecklistVersion, Section
-from p4p.extensions import db
-from p4p.reports.routes import make
+from p4p import tenancy
+from p4p.assessments.service import get_assessment
+from p4p.reports.documents import make
 
 report_cli = AppGroup("report", help="Make PDF documents for operators and batch use.")
 
@@ -25,26 +22,16 @@ output_option = click.option(
 )
 
 
-def _assessment(assessment_id: int) -> Assessment:
-    assessment = db.session.scalar(
-        select(Assessment)
-        .where(Assessment.id == assessment_id)
-        .options(
-            selectinload(Assessment.version)
-            .selectinload(ChecklistVersion.sections)
-            .selectinload(Section.statements)
-        )
-    )
-    if assessment is None:
-        raise click.ClickException(
-            f"There is no assessment with id {assessment_id}. "
-            "`flask --app p4p assessments list` shows them."
-        )
-    return assessment
-
-
 def _write(assessment_id: int, kind: str, output: Path) -> None:
-    document, _ = make(_assessment(assessment_id), kind)
+    with tenancy.within(tenancy.everything("an operator's `flask report` command")):
+        try:
+            assessment = get_assessment(assessment_id)
+        except tenancy.OutOfReach:
+            raise click.ClickException(
+                f"There is no assessment with id {assessment_id}. "
+                "`flask --app p4p assessments list` shows them."
+            ) from None
+        document, _ = make(assessment, kind)
     output.write_bytes(document.content)
     click.echo(f"Wrote {output} ({len(document.content):,} bytes).")
 

@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
+from p4p import scoring
 from p4p.actions import service as actions
 from p4p.assessments import service as assessments
 from p4p.assessments.models import Assessment
+from p4p.dates import day
 from p4p.progress import charts
 from p4p.progress import service as progress
 
 
-def day(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
-
-
 def _common(assessment: Assessment) -> dict[str, Any]:
     version = assessment.version
-    ratings = assessments.ratings_by_statement(assessment)
+    checklist = version.content
+    ratings = assessments.ratings_by_key(assessment)
     result = assessments.result(assessment, ratings)
-    labels = {o["key"]: o["label"] for o in version.scale}
     today = actions.today()
-    keys = [s.key for section in version.sections for s in section.statements]
-    by_statement = actions.for_statements(assessment, keys)
+    by_statement = actions.for_statements(
+        assessment.organisation_id,
+        version.checklist_id,
+        [s.key for s in checklist.statements()],
+        assessment_id=assessment.id,
+    )
     sections = []
-    for section in version.sections:
+    for section in checklist.sections:
         rows = []
         for statement in section.statements:
-            rating = ratings.get(statement.id)
-            current = labels.get(rating.scale_key, "Not rated") if rating else "Not rated"
+            rating = ratings.get(statement.key)
+            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
             for action in by_statement.get(statement.key, []):
                 rows.append(
                     {
@@ -51,17 +52,15 @@ def _common(assessment: Assessment) -> dict[str, Any]:
     return {
         "provider": assessment.organisation.name,
         "edition": version.title,
-        "edition_key": version.checklist.key,
+        "edition_key": checklist.key,
         "version": version.version,
         "title": assessment.title,
         "status": "Completed" if assessment.is_completed else "In progress",
         "completed_on": day(assessment.completed_dt.date()) if assessment.completed_dt else "",
         "stage": result.stage_reached.label if result.stage_reached else "No stage reached yet",
         "next_stage": result.next_stage.label if result.next_stage else "",
-        "stage_rule": (
-            "A stage is reached when every statement of that stage, and of every stage before "
-            f"it, is rated at the top of the scale (“{version.top_of_scale['label']}”)."
-        ),
+        "stage_rule": checklist.stage_rule,
+        "score_rule": scoring.SCORE_RULE,
         "overall": {
             "points": result.overall.points,
             "possible": result.overall.possible,
@@ -76,7 +75,7 @@ def _common(assessment: Assessment) -> dict[str, Any]:
         "overdue_count": sum(1 for a in all_actions if a["overdue"]),
         "generated_on": day(today),
         "_ratings": ratings,
-        "_labels": labels,
+        "_result": result,
     }
 
 
@@ -92,9 +91,9 @@ def action_plan(assessment: Assessment) -> dict[str, Any]:
 
 def assessment_report(assessment: Assessment) -> dict[str, Any]:
     common = _common(assessment)
-    ratings, labels = common["_ratings"], common["_labels"]
+    ratings, result = common["_ratings"], common["_result"]
     version = assessment.version
-    stage_labels = {s["key"]: s["label"] for s in version.stages}
+    checklist = version.content
     data = _public(common)
     data["document_title"] = f"Assessment report: {data['provider']}, {data['title']}"
     data["statement_sections"] = [
@@ -103,30 +102,30 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
             "statements": [
                 {
                     "text": s.text,
-                    "stage": stage_labels.get(s.stage_key, ""),
-                    "rating": labels.get(ratings[s.id].scale_key, "Not rated")
-                    if s.id in ratings
+                    "stage": checklist.stage(s.stage).label if checklist.stage(s.stage) else "",
+                    "rating": checklist.label_of(ratings[s.key].scale_key)
+                    if s.key in ratings
                     else "Not rated",
-                    "note": ratings[s.id].note if s.id in ratings else "",
+                    "note": ratings[s.key].note if s.key in ratings else "",
                 }
                 for s in section.statements
             ],
         }
-        for section in version.sections
+        for section in checklist.sections
     ]
 
-    # Progress up to and including this assessment (a draft is shown as it stands). The
-    # history is in completion order, so cutting it at this assessment leaves out any completed
-    # after it, even on the same day.
-    history = progress.history(assessment.organisation_id, version.checklist)
-    if assessment.is_completed:
-        history = history[: [s.id for s in history].index(assessment.id) + 1]
-    else:
-        history.append(
-            progress.snapshot(
-                assessment, assessments.scale_keys_by_statement_key(assessment, ratings)
-            )
-        )
+    # Progress up to and including this assessment (a draft is shown as it stands), from the
+    # stored scores, the newest HISTORY_LIMIT at most. The history is in completion order, so
+    # cutting it at this assessment leaves out any completed after it, even on the same day.
+    completed = progress.completed(
+        assessment.organisation_id,
+        version.checklist_id,
+        limit=progress.HISTORY_LIMIT if assessment.is_completed else progress.HISTORY_LIMIT - 1,
+        up_to=assessment if assessment.is_completed else None,
+    )
+    history = [progress.snapshot(a) for a in completed]
+    if not assessment.is_completed:
+        history.append(progress.snapshot(assessment, result))
     sections = history[-1].sections
     data["history"] = [
         {
@@ -135,7 +134,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
             if s.id != assessment.id or assessment.is_completed
             else "in progress",
             "stage": s.stage_label,
-            "overall": s.result.overall.percent,
+            "overall": s.overall.percent,
             "sections": [s.section_percent(key) for key, _ in sections],
         }
         for s in history
@@ -146,8 +145,9 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     )
     data["changes"] = None
     if len(history) >= 2:
+        this = None if assessment.is_completed else assessments.scale_keys(ratings)
         changes = progress.with_actions(
-            progress.compare(history[-2], history[-1]),
+            progress.compare(history[-2], history[-1], after_ratings=this),
             assessment.organisation_id,
             version.checklist_id,
         )
@@ -170,7 +170,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
 def _change(change: progress.StatementChange) -> dict[str, str]:
     return {
         "text": change.statement.text,
-        "section": change.statement.section_title,
+        "section": change.section_title,
         "before": change.before,
         "after": change.after,
     }

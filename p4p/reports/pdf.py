@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -103,19 +104,37 @@ def cache_folder() -> Path:
     return folder
 
 
-def document(template: str, data: dict[str, Any]) -> Document:
-    """The PDF for this data, from the cache when an identical one was made before."""
-    key = document_key(template, data)
+def cached(key: str) -> Document | None:
+    """The document stored under `key`, if one was made before."""
     path = cache_folder() / f"{key}.pdf"
-    if path.is_file():
+    try:
         content = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    with contextlib.suppress(FileNotFoundError):
         os.utime(path)  # recently used: keep it past the next pruning
-        return Document(content, key, cached=True)
+    return Document(content, key, cached=True)
+
+
+def store(key: str, content: bytes) -> None:
+    folder = cache_folder()
+    # A file of its own for each writer, then an atomic rename: concurrent renders of the same
+    # document never share a temporary file, and a reader never sees half a file.
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as out:
+        out.write(content)
+    Path(out.name).replace(folder / f"{key}.pdf")
+    prune(folder)
+
+
+def document(template: str, data: dict[str, Any], key: str | None = None) -> Document:
+    """The PDF for this data, from the cache when an identical one was made before. `key`
+    names the document when the caller knows a cheaper fingerprint than the data's hash."""
+    key = key or document_key(template, data)
+    found = cached(key)
+    if found is not None:
+        return found
     content = render_pdf(template, data)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    temporary.replace(path)  # atomic: a concurrent reader never sees half a file
-    prune(path.parent)
+    store(key, content)
     return Document(content, key, cached=False)
 
 

@@ -1,0 +1,230 @@
+"""Whose data may this unit of work read and change? The one place that decides.
+
+A *reach* names the organisations whose data may be read and those whose data may be changed.
+Today a signed-in person reaches their own organisation; a commissioner will also read (never
+change) the providers sharing with it. Operator commands reach everything, and say why.
+
+The rule is part of the structure, not remembered in each query:
+
+- every ORM statement that touches a tenant table (a model marked `TenantOwned`, which carries
+  `organisation_id`) is limited to the readable organisations by a `do_orm_execute` hook with
+  `with_loader_criteria`, joins and relationship loads included; UPDATE and DELETE statements are
+  limited to the writable ones;
+- a flush that adds, changes or deletes a tenant row outside the writable organisations is
+  refused;
+- a statement or flush that touches tenant data while no reach is set raises `Unscoped`:
+  forgetting fails loudly instead of leaking.
+
+The reach lives on Flask's `g`, so it belongs to one application context: one request, one CLI
+command, or one test body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, TypeVar
+
+from flask import g, has_app_context
+from sqlalchemy import ForeignKey, Select, event, select
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    mapped_column,
+    with_loader_criteria,
+)
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.schema import Table
+from werkzeug.exceptions import NotFound
+
+from p4p.extensions import db
+
+Model = TypeVar("Model")
+
+
+class TenantOwned:
+    """A model whose rows belong to one organisation. The column is declared here, once, so
+    that tenancy's criteria can name it for every tenant model together."""
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Unscoped(RuntimeError):
+    """Tenant data was queried or written with no reach set: a programming error."""
+
+
+class OutOfReach(NotFound, LookupError):
+    """The row does not exist, or belongs to an organisation out of reach: answered as 404,
+    so that ids reveal nothing about other organisations."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    readable: frozenset[int] | None  # None: every organisation
+    writable: frozenset[int] | None
+    reason: str
+
+    def can_read(self, organisation_id: int | None) -> bool:
+        return self.readable is None or organisation_id in self.readable
+
+    def can_write(self, organisation_id: int | None) -> bool:
+        return self.writable is None or organisation_id in self.writable
+
+
+NOTHING = Reach(frozenset(), frozenset(), "nobody is signed in")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking, as plain values: services take this (or an organisation id), never the
+    signed-in user, so the CLI and tests call them the same way."""
+
+    user_id: int | None
+    organisation_id: int | None
+    organisation_kind: str | None
+    role: str | None
+    is_admin: bool = False
+
+    @classmethod
+    def of(cls, user: Any) -> Viewer:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls(None, None, None, None)
+        membership = user.membership
+        return cls(
+            user_id=user.id,
+            organisation_id=membership.organisation_id if membership else None,
+            organisation_kind=membership.organisation.kind if membership else None,
+            role=membership.role if membership else None,
+            is_admin=bool(user.is_admin),
+        )
+
+
+def reach_of(viewer: Viewer) -> Reach:
+    """What a viewer reaches: its own organisation, to read and to change."""
+    if viewer.organisation_id is None:
+        return NOTHING
+    own = frozenset({viewer.organisation_id})
+    return Reach(own, own, f"member of organisation {viewer.organisation_id}")
+
+
+def organisation(organisation_id: int) -> Reach:
+    """Exactly one organisation, to read and change (a command acting for one provider)."""
+    own = frozenset({organisation_id})
+    return Reach(own, own, f"acting for organisation {organisation_id}")
+
+
+def everything(reason: str) -> Reach:
+    """Every organisation: operator commands, sign-up and joining, test set-up. Say why."""
+    return Reach(None, None, reason)
+
+
+def current() -> Reach | None:
+    return g.get("_p4p_reach") if has_app_context() else None
+
+
+def enter(reach: Reach) -> None:
+    """Set the reach of the current application context (a request sets it once)."""
+    g._p4p_reach = reach
+
+
+@contextmanager
+def within(reach: Reach) -> Iterator[Reach]:
+    """Run a block with another reach, restoring the previous one afterwards."""
+    previous = current()
+    enter(reach)
+    try:
+        yield reach
+    finally:
+        g._p4p_reach = previous
+
+
+def get(model: type[Model], row_id: int, *options: Any) -> Model:
+    """A tenant row by id, or OutOfReach (404) when it does not exist or is out of reach."""
+    statement: Select = select(model).where(model.id == row_id)  # type: ignore[attr-defined]
+    if options:
+        statement = statement.options(*options)
+    row = db.session.scalar(statement)
+    if row is None:
+        raise OutOfReach()
+    return row
+
+
+# --- the hooks ------------------------------------------------------------------------------
+
+
+def _tenant_tables() -> frozenset[str]:
+    return frozenset(
+        mapper.local_table.name
+        for mapper in db.Model.registry.mappers
+        if issubclass(mapper.class_, TenantOwned)
+    )
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    if any(issubclass(m.class_, TenantOwned) for m in state.all_mappers):
+        return True
+    tenant = _tenant_tables()
+    return any(
+        isinstance(element, Table) and element.name in tenant
+        for element in visitors.iterate(state.statement)
+    )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _limit_to_reach(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load:
+        return  # refreshing attributes of a row that was loaded within reach
+    reach = current()
+    if reach is None:
+        if _touches_tenant_data(state):
+            raise Unscoped(
+                "tenant data queried with no reach set: enter one with p4p.tenancy "
+                "(a request does this itself; commands and tests must say whose data they use)"
+            )
+        return
+    allowed = reach.readable if state.is_select else reach.writable
+    if allowed is None:
+        return
+    ids = tuple(sorted(allowed))
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantOwned,
+            lambda cls: cls.organisation_id.in_(ids),
+            include_aliases=True,
+            track_closure_variables=True,
+        )
+    )
+
+
+def _owner_of(row: Any) -> int | None:
+    if row.organisation_id is not None:
+        return row.organisation_id
+    owner = getattr(row, "organisation", None)
+    return owner.id if owner is not None else None
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_out_of_reach(session: Session, flush_context: Any, instances: Any) -> None:
+    rows = [
+        row
+        for row in chain(session.new, session.dirty, session.deleted)
+        if isinstance(row, TenantOwned)
+    ]
+    if not rows:
+        return
+    reach = current()
+    if reach is None:
+        raise Unscoped("tenant data written with no reach set")
+    for row in rows:
+        if not reach.can_write(_owner_of(row)):
+            raise OutOfReach(
+                f"{type(row).__name__} of organisation {_owner_of(row)} is out of reach "
+                f"({reach.reason})"
+            )
