@@ -43,6 +43,7 @@ lint: install
 benchmark: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pdf.py
+	$(BIN)/python benchmarks/save.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
