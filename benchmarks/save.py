@@ -66,7 +66,7 @@ sys.path.insert(0, str(HERE))
 from floor_app import Base as FloorBase  # noqa: E402
 from floor_app import Floor  # noqa: E402
 
-from p4p import create_app  # noqa: E402
+from p4p import create_app, tenancy  # noqa: E402
 from p4p.assessments.service import start  # noqa: E402
 from p4p.auth.service import sign_up  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
@@ -99,21 +99,23 @@ def make_draft(checklists: Path) -> Draft:
     """The world to save into: the checklists, a provider with its owner, and a blank draft of
     the homecare checklist. The one function that calls p4p's services: adapt it when their
     signatures change. Runs inside an app context; the caller commits."""
+    tenancy.enter(tenancy.everything("setting up the save benchmark"))
     load_all(checklists)
     password = secrets.token_urlsafe(16)
     owner = sign_up("Benchmark Homecare", "Bea", "bea@bench.example", password)
     version = db.session.scalars(select(Checklist).where(Checklist.key == "homecare")).one()
     version = version.versions[-1]
-    assessment = start(owner.organisation, version, "Benchmark", owner)
+    assessment = start(owner.organisation.id, version, "Benchmark", owner.id)
     db.session.flush()
-    section = version.sections[0]
+    content = version.content
+    section = content.sections[0]
     return Draft(
         email=owner.email,
         password=password,
         assessment_id=assessment.id,
         section_key=section.key,
         statement_key=section.statements[0].key,
-        scales=(version.scale_keys[0], version.scale_keys[1]),
+        scales=(content.scale_keys[0], content.scale_keys[1]),
     )
 
 

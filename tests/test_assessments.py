@@ -423,3 +423,31 @@ def test_dashboard_query_count_is_bounded(client, world, count_queries, runner):
     # session user, membership, organisation, assessments (+2 eager), latest with content (+4),
     # its ratings: a fixed number, whatever the number of sections or assessments.
     assert len(queries) <= 14, len(queries)
+
+
+def test_autosave_is_four_statements_whatever_the_section(client, owner, homecare, count_queries):
+    """Who is signed in (one query with membership and organisation), the assessment with its
+    version, one conditional UPDATE, and the section's rated count; the checklist's content is
+    read once per process, not per save."""
+    sign_in(client, owner)
+    assessment = start(client, homecare)
+    for section in homecare.sections[:2]:
+        statement = section.statements[-1]
+        page = client.get(section_url(assessment, section))
+        token = csrf_token(page.get_data(as_text=True))
+        url = f"/assessments/{assessment.id}/statements/{statement.key}"
+        first = client.post(url, data={"csrf_token": token, **rating_fields(statement, "started")})
+        assert first.json["status"] == "saved"
+        with count_queries() as queries:
+            changed = client.post(
+                url, data={"csrf_token": token, **rating_fields(statement, "doing", "", 1)}
+            )
+        assert changed.json == {
+            "status": "saved",
+            "revision": 2,
+            "carried_over": False,
+            "saved_at": changed.json["saved_at"],
+            "rated": 1,
+        }
+        assert len(queries) == 4, queries
+        assert [q.split()[0] for q in queries] == ["SELECT", "SELECT", "UPDATE", "SELECT"]
