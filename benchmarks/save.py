@@ -148,8 +148,9 @@ def database(url: str | None) -> Iterator[str]:
 
 def production_app(url: str, secret: str):
     """The app as the gunicorn server builds it from its environment."""
-    return create_app({"P4P_ENV": "production", "SECRET_KEY": secret,
-                       "SQLALCHEMY_DATABASE_URI": url})
+    return create_app(
+        {"P4P_ENV": "production", "SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": url}
+    )
 
 
 def prepare(url: str, secret: str) -> tuple[Draft, str]:
@@ -198,8 +199,14 @@ def count_statements(url: str, secret: str, draft: Draft) -> list[str]:
     app = production_app(url, secret)
     client = app.test_client()
     page = client.get("/signin").get_data(as_text=True)
-    answer = client.post("/signin", data={"email": draft.email, "password": draft.password,
-                                          "csrf_token": CSRF.search(page).group(1)})
+    answer = client.post(
+        "/signin",
+        data={
+            "email": draft.email,
+            "password": draft.password,
+            "csrf_token": CSRF.search(page).group(1),
+        },
+    )
     assert answer.status_code == 302, answer.status_code
     section = f"/assessments/{draft.assessment_id}/sections/{draft.section_key}"
     token = CSRF.search(client.get(section).get_data(as_text=True)).group(1)
@@ -207,8 +214,10 @@ def count_statements(url: str, secret: str, draft: Draft) -> list[str]:
 
     def save(scale: str, revision: int) -> int:
         answer = client.post(
-            path, data=dict(save_fields(draft, token, scale, revision)),
-            content_type="multipart/form-data", headers={"Accept": "application/json"},
+            path,
+            data=dict(save_fields(draft, token, scale, revision)),
+            content_type="multipart/form-data",
+            headers={"Accept": "application/json"},
         )
         assert answer.status_code == 200 and answer.json["status"] == "saved", answer.data
         return answer.json["revision"]
@@ -251,12 +260,23 @@ class Server:
 
     def start(self, logs: Path) -> None:
         self.log = logs / f"{self.name}.log"
-        command = [sys.executable, "-m", "gunicorn", *GUNICORN,
-                   "--bind", f"127.0.0.1:{self.port}", "--chdir", str(self.folder), self.spec]
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            *GUNICORN,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--chdir",
+            str(self.folder),
+            self.spec,
+        ]
         with self.log.open("wb") as output:
             self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
-                command, env={**os.environ, **self.environment},
-                stdout=output, stderr=subprocess.STDOUT,
+                command,
+                env={**os.environ, **self.environment},
+                stdout=output,
+                stderr=subprocess.STDOUT,
             )
 
     def wait_until_up(self) -> None:
@@ -295,8 +315,13 @@ class Browser:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
         self.cookies = dict(cookies or {})
 
-    def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, bytes]:
         sent = {"X-Forwarded-Proto": "https", "User-Agent": "p4p-save-benchmark", **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -313,11 +338,23 @@ def sign_in(browser: Browser, draft: Draft) -> tuple[str, int]:
     """Signs in through /signin and opens the section page: its CSRF token and the revision."""
     status, page = browser.request("GET", "/signin")
     assert status == 200, status
-    form = urlencode({"csrf_token": CSRF.search(page.decode()).group(1), "email": draft.email,
-                      "password": draft.password})
-    status, _ = browser.request("POST", "/signin", form.encode(), {
-        "Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin,
-        "Referer": f"{browser.origin}/signin"})
+    form = urlencode(
+        {
+            "csrf_token": CSRF.search(page.decode()).group(1),
+            "email": draft.email,
+            "password": draft.password,
+        }
+    )
+    status, _ = browser.request(
+        "POST",
+        "/signin",
+        form.encode(),
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": browser.origin,
+            "Referer": f"{browser.origin}/signin",
+        },
+    )
     assert status == 302, f"sign-in answered {status}"
     section = f"/assessments/{draft.assessment_id}/sections/{draft.section_key}"
     status, page = browser.request("GET", section)
@@ -325,8 +362,9 @@ def sign_in(browser: Browser, draft: Draft) -> tuple[str, int]:
     html = page.decode()
     url = f"/assessments/{draft.assessment_id}/statements/{draft.statement_key}"
     assert f'data-save-url="{url}"' in html
-    revision = re.search(rf'name="{draft.statement_key}-revision" type="hidden" value="(\d*)"',
-                         html).group(1)
+    revision = re.search(
+        rf'name="{draft.statement_key}-revision" type="hidden" value="(\d*)"', html
+    ).group(1)
     return CSRF.search(html).group(1), int(revision or 0)
 
 
@@ -389,19 +427,26 @@ def one_line(statement: str, width: int = 160) -> str:
     line = " ".join(statement.split())
     columns = re.match(r"SELECT (\w+)\.\w+, [^()]*? FROM ", line)
     if columns:
-        line = f"SELECT {columns[1]}.* FROM {line[columns.end():]}"  # noqa: S608 - display only
+        line = f"SELECT {columns[1]}.* FROM {line[columns.end() :]}"  # noqa: S608 - display only
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", default=os.environ.get("P4P_BENCH_DATABASE_URL"),
-                        help="PostgreSQL database to use (a schema of its own is made and "
-                             "dropped); default SQLite in a temporary folder")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("P4P_BENCH_DATABASE_URL"),
+        help="PostgreSQL database to use (a schema of its own is made and "
+        "dropped); default SQLite in a temporary folder",
+    )
     parser.add_argument("--requests", type=int, default=2000, help="measured requests per server")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per server")
-    parser.add_argument("--time-limit", type=float, default=600,
-                        help="stop measuring after this many seconds (default 600)")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=600,
+        help="stop measuring after this many seconds (default 600)",
+    )
     options = parser.parse_args()
     assert 10 <= options.requests <= 100_000 and 0 <= options.warmup <= 10_000
 
@@ -412,8 +457,9 @@ def main() -> None:
         environment = {"P4P_ENV": "production", "P4P_SECRET_KEY": secret}
         servers = [
             Server("p4p", "p4p:create_app()", ROOT, {**environment, "P4P_DATABASE_URL": url}),
-            Server("floor", "floor_app:create_app()", HERE,
-                   {**environment, "FLOOR_DATABASE_URL": url}),
+            Server(
+                "floor", "floor_app:create_app()", HERE, {**environment, "FLOOR_DATABASE_URL": url}
+            ),
         ]
         try:
             for server in servers:
@@ -444,9 +490,11 @@ def main() -> None:
         sys.exit(f"only {len(app.times)} measured requests in the time limit: nothing to report")
     print(f"machine: {machine()}")
     print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; database: {kind}")
-    print(f"gunicorn {' '.join(GUNICORN)}, P4P_ENV=production; {options.warmup} warm-up then "
-          f"{len(app.times)} measured autosaves per server, interleaved, sequential "
-          f"({rounds} rounds in {elapsed:.0f} s)")
+    print(
+        f"gunicorn {' '.join(GUNICORN)}, P4P_ENV=production; {options.warmup} warm-up then "
+        f"{len(app.times)} measured autosaves per server, interleaved, sequential "
+        f"({rounds} rounds in {elapsed:.0f} s)"
+    )
     if len(app.times) < options.requests:
         print(f"stopped at the time limit ({options.time_limit:.0f} s)")
     print()
@@ -456,8 +504,10 @@ def main() -> None:
         median, p90, mean = summary(target.times)
         print(f"| {label} | {median:.2f} | {p90:.2f} | {mean:.2f} |")
     ratios = [a / f for a, f in zip(summary(app.times), summary(floor.times), strict=True)]
-    print(f"| ratio p4p / floor (goal ≤ 3 on PostgreSQL) | {ratios[0]:.2f} | {ratios[1]:.2f} "
-          f"| {ratios[2]:.2f} |")
+    print(
+        f"| ratio p4p / floor (goal ≤ 3 on PostgreSQL) | {ratios[0]:.2f} | {ratios[1]:.2f} "
+        f"| {ratios[2]:.2f} |"
+    )
     print()
     print(f"SQL statements in one autosave that changes a saved rating: {len(statements)}")
     for number, statement in enumerate(statements, 1):

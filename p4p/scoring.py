@@ -23,6 +23,7 @@ from p4p.catalogue.content import (
 
 __all__ = ["SCORE_RULE", "STAGE_RULE", "stage_rule", "score", "Result", "Score", "SectionScore"]
 
+
 @dataclass(frozen=True)
 class Score:
     points: int

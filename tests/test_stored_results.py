@@ -150,43 +150,102 @@ def _old_world(engine) -> dict[str, int]:
             row = insert(table(table_name)).values(**values)
             return connection.execute(row).inserted_primary_key[0]
 
-        organisation = add("organisations", name="Old", kind="provider", is_demo=False,
-                           created_dt=now)
+        organisation = add(
+            "organisations", name="Old", kind="provider", is_demo=False, created_dt=now
+        )
         checklist = add("checklists", key="old", title="Old")
-        scale = [{"key": "low", "label": "Low", "points": 0, "description": None},
-                 {"key": "mid", "label": "Mid", "points": 1, "description": None},
-                 {"key": "top", "label": "Top", "points": 2, "description": None}]
-        stages = [{"key": "first", "label": "First", "description": None},
-                  {"key": "second", "label": "Second", "description": None}]
-        version = add("checklist_versions", checklist_id=checklist, version="1.0.0",
-                      sort_key="000001.000000.000000", title="Old", summary="s", publisher="p",
-                      licence="CC-BY-4.0", language="en-GB", published=date(2026, 1, 1),
-                      content_hash="h" * 64, scale=json.loads(json.dumps(scale)),
-                      stages=stages, source_path="old/1.0.0.yaml", loaded_dt=now)
+        scale = [
+            {"key": "low", "label": "Low", "points": 0, "description": None},
+            {"key": "mid", "label": "Mid", "points": 1, "description": None},
+            {"key": "top", "label": "Top", "points": 2, "description": None},
+        ]
+        stages = [
+            {"key": "first", "label": "First", "description": None},
+            {"key": "second", "label": "Second", "description": None},
+        ]
+        version = add(
+            "checklist_versions",
+            checklist_id=checklist,
+            version="1.0.0",
+            sort_key="000001.000000.000000",
+            title="Old",
+            summary="s",
+            publisher="p",
+            licence="CC-BY-4.0",
+            language="en-GB",
+            published=date(2026, 1, 1),
+            content_hash="h" * 64,
+            scale=json.loads(json.dumps(scale)),
+            stages=stages,
+            source_path="old/1.0.0.yaml",
+            loaded_dt=now,
+        )
         statement_ids = {}
         for position, (key, statements) in enumerate(
             [("a", [("s1", "first"), ("s2", "second")]), ("b", [("s3", "first")])]
         ):
-            section = add("sections", version_id=version, key=key, title=key.upper(),
-                          summary=None, position=position)
+            section = add(
+                "sections",
+                version_id=version,
+                key=key,
+                title=key.upper(),
+                summary=None,
+                position=position,
+            )
             for index, (statement, stage) in enumerate(statements):
                 statement_ids[statement] = add(
-                    "statements", version_id=version, section_id=section, key=statement,
-                    text=statement, stage_key=stage, guidance="g", evidence=[], tags={},
-                    origins=[], position=index)
+                    "statements",
+                    version_id=version,
+                    section_id=section,
+                    key=statement,
+                    text=statement,
+                    stage_key=stage,
+                    guidance="g",
+                    evidence=[],
+                    tags={},
+                    origins=[],
+                    position=index,
+                )
         ids = {"organisation": organisation}
         for status, name in (("completed", "completed"), ("draft", "draft")):
-            ids[name] = add("assessments", organisation_id=organisation,
-                            checklist_version_id=version, title=name, status=status,
-                            created_dt=now, completed_dt=now if status == "completed" else None)
+            ids[name] = add(
+                "assessments",
+                organisation_id=organisation,
+                checklist_version_id=version,
+                title=name,
+                status=status,
+                created_dt=now,
+                completed_dt=now if status == "completed" else None,
+            )
         for statement, scale_key in (("s1", "top"), ("s2", "mid"), ("s3", "top")):
             for assessment in (ids["completed"], ids["draft"]):
-                add("ratings", assessment_id=assessment, statement_id=statement_ids[statement],
-                    scale_key=scale_key, note="", revision=1, carried_over=False, updated_dt=now)
-        action = add("actions", organisation_id=organisation, checklist_id=checklist,
-                     statement_key="s2", statement_text="s2", section_key="a", section_title="A",
-                     assessment_id=ids["completed"], what="w", lead="l",
-                     due_on=date(2026, 2, 1), involvement="", status="planned", drop_reason="",
-                     created_dt=now, updated_dt=now)
+                add(
+                    "ratings",
+                    assessment_id=assessment,
+                    statement_id=statement_ids[statement],
+                    scale_key=scale_key,
+                    note="",
+                    revision=1,
+                    carried_over=False,
+                    updated_dt=now,
+                )
+        action = add(
+            "actions",
+            organisation_id=organisation,
+            checklist_id=checklist,
+            statement_key="s2",
+            statement_text="s2",
+            section_key="a",
+            section_title="A",
+            assessment_id=ids["completed"],
+            what="w",
+            lead="l",
+            due_on=date(2026, 2, 1),
+            involvement="",
+            status="planned",
+            drop_reason="",
+            created_dt=now,
+            updated_dt=now,
+        )
         add("action_events", action_id=action, at_dt=now, summary="Planned.")
     return ids

@@ -253,9 +253,7 @@ def result(assessment: Assessment, ratings: dict[str, Rating] | None = None) -> 
     return scoring.score(assessment.version.content, scale_keys(ratings))
 
 
-def unrated_statements(
-    checklist: ChecklistDef, ratings: dict[str, Rating]
-) -> list[StatementDef]:
+def unrated_statements(checklist: ChecklistDef, ratings: dict[str, Rating]) -> list[StatementDef]:
     return [
         statement
         for statement in checklist.statements()

@@ -195,9 +195,7 @@ def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
     with tenancy.within(tenancy.organisation(invitation.organisation_id)):
         user = create_user(invitation.email, name, password)
         db.session.add(
-            Membership(
-                user=user, organisation_id=invitation.organisation_id, role=invitation.role
-            )
+            Membership(user=user, organisation_id=invitation.organisation_id, role=invitation.role)
         )
         invitation.accepted_dt = utcnow()
         db.session.flush()

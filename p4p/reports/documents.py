@@ -53,9 +53,9 @@ def fingerprint(assessment: Assessment, kind: str) -> str:
     marks, generation date) and the print templates."""
     version = assessment.version
     ratings = db.session.execute(
-        select(
-            func.count(Rating.id), func.max(Rating.updated_dt), func.sum(Rating.revision)
-        ).where(Rating.assessment_id == assessment.id)
+        select(func.count(Rating.id), func.max(Rating.updated_dt), func.sum(Rating.revision)).where(
+            Rating.assessment_id == assessment.id
+        )
     ).one()
     actions = db.session.execute(
         select(func.count(Action.id), func.max(Action.updated_dt)).where(
