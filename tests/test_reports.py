@@ -212,3 +212,19 @@ def test_report_history_stops_at_its_own_assessment_even_on_the_same_day(owner, 
     # Document data needs no request: the same service the CLI uses.
     history = report_data.assessment_report(db.session.get(Assessment, first.id))["history"]
     assert [h["title"] for h in history] == ["Morning review"]
+
+
+def test_a_cached_document_is_found_without_gathering_its_data(
+    client, owner, assessment, count_queries
+):
+    sign_in(client, owner)
+    url = f"/assessments/{assessment.id}/report.pdf"
+    assert client.get(url).headers["X-P4P-Cache"] == "miss"
+    with count_queries() as queries:
+        again = client.get(url)
+    assert again.headers["X-P4P-Cache"] == "hit"
+    # Who is signed in (with their organisation, the provider), the assessment, and three
+    # aggregates (ratings, actions, completed assessments): no rating, action or history rows.
+    assert len(queries) == 5, queries
+    reads = [q for q in queries if "FROM ratings" in q or "FROM actions" in q]
+    assert reads and all("count(" in q for q in reads), reads
