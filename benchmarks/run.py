@@ -21,7 +21,7 @@ from sqlalchemy import event, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from p4p import create_app  # noqa: E402
+from p4p import create_app, tenancy  # noqa: E402
 from p4p.assessments.models import Assessment  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.demo import PEOPLE, build  # noqa: E402
@@ -42,6 +42,7 @@ def main() -> None:
         }
     )
     with app.app_context():
+        tenancy.enter(tenancy.everything("setting up the page benchmark"))
         db.drop_all()
         db.create_all()
         load_all(Path(app.config["CHECKLISTS_DIR"]))
@@ -49,7 +50,7 @@ def main() -> None:
         db.session.commit()
         draft = db.session.scalar(select(Assessment).where(Assessment.status == "draft"))
         done = db.session.scalar(select(Assessment).where(Assessment.status == "completed"))
-        section = draft.version.sections[0].key
+        section = draft.version.content.sections[0].key
         pages = {
             "dashboard": "/",
             "assessment overview": f"/assessments/{draft.id}",
