@@ -173,6 +173,11 @@ def _validated(form: RatingForm) -> bool:
     return valid
 
 
+@bp.errorhandler(service.AssessmentGone)
+def _gone(error: service.AssessmentGone):
+    abort(410, description="This draft was deleted by a colleague: nothing more can be saved.")
+
+
 def _editable(assessment: Assessment) -> None:
     if not assessment.is_draft:
         abort(403, description="This assessment is completed: it is a record and cannot change.")
@@ -181,7 +186,7 @@ def _editable(assessment: Assessment) -> None:
 @bp.post("/<id:assessment_id>/sections/<key>")
 @access.rule(access.ASSESSMENT_RATE)
 def save_section(assessment_id: int, key: str):
-    assessment = service.get_assessment(assessment_id)
+    assessment = service.get_assessment(assessment_id, lock="share")
     _editable(assessment)
     section, _, following = _section(assessment, key)
     if not SectionForm().validate_on_submit():
@@ -265,7 +270,7 @@ def _reset(item: Item, checklist) -> None:
 @access.rule(access.ASSESSMENT_RATE)
 def save_statement(assessment_id: int, key: str):
     """Saves one statement as it changes (the page's script); answers in JSON."""
-    assessment = service.get_assessment(assessment_id)
+    assessment = service.get_assessment(assessment_id, lock="share")
     checklist = assessment.version.content
     statement = checklist.statement(key)
     if statement is None:
@@ -376,7 +381,7 @@ def result(assessment_id: int):
 @bp.post("/<id:assessment_id>/delete")
 @access.rule(access.ASSESSMENT_MANAGE)
 def delete(assessment_id: int):
-    assessment = service.get_assessment(assessment_id)
+    assessment = service.get_assessment(assessment_id, lock="update")
     _editable(assessment)
     if not ConfirmForm().validate_on_submit():
         abort(400)

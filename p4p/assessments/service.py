@@ -26,13 +26,25 @@ class AssessmentLocked(Exception):
     """The assessment is completed: it is a snapshot and cannot change."""
 
 
-def get_assessment(assessment_id: int) -> Assessment:
-    """An assessment within reach, with its version, or OutOfReach (404)."""
-    return tenancy.get(
-        Assessment,
-        assessment_id,
-        joinedload(Assessment.version).joinedload(ChecklistVersion.checklist),
-    )
+class AssessmentGone(Exception):
+    """The draft was deleted while someone was saving into it."""
+
+
+def get_assessment(assessment_id: int, *, lock: str | None = None) -> Assessment:
+    """An assessment within reach, with its version, or OutOfReach (404).
+
+    `lock="share"` is for saving into a draft: completing or deleting it (which lock it for
+    update) waits until the save is committed, and a save that comes after them sees that it is
+    no longer a draft. `lock="update"` is for completing or deleting it. (SQLite, which
+    serialises every write, ignores both.)"""
+    options = joinedload(Assessment.version).joinedload(ChecklistVersion.checklist)
+    statement = select(Assessment).where(Assessment.id == assessment_id).options(options)
+    if lock is not None:
+        statement = statement.with_for_update(read=lock == "share", of=Assessment)
+    assessment = db.session.scalar(statement)
+    if assessment is None:
+        raise tenancy.OutOfReach()
+    return assessment
 
 
 def list_assessments(organisation_id: int) -> list[Assessment]:
@@ -112,13 +124,15 @@ def start(
     return assessment
 
 
-def ratings_by_key(assessment: Assessment) -> dict[str, Rating]:
-    """The assessment's ratings by statement key, with who saved each, in one query."""
+def ratings_by_key(assessment: Assessment, *, fresh: bool = False) -> dict[str, Rating]:
+    """The assessment's ratings by statement key, with who saved each, in one query; `fresh`
+    reads them again even where this session has them already."""
     checklist = assessment.version.content
     rows = db.session.scalars(
         select(Rating)
         .where(Rating.assessment_id == assessment.id)
         .options(joinedload(Rating.updated_by))
+        .execution_options(populate_existing=fresh)
     )
     found = {}
     for rating in rows:
@@ -221,13 +235,13 @@ def save_rating(
         with db.session.begin_nested():
             db.session.add(rating)
     except IntegrityError:
-        # A colleague's first save of this statement won the race.
-        return SaveOutcome(
-            changed=False,
-            conflict=db.session.scalar(
-                select(Rating).where(this_rating).execution_options(populate_existing=True)
-            ),
+        # A colleague's first save of this statement won the race, or the draft is gone.
+        theirs = db.session.scalar(
+            select(Rating).where(this_rating).execution_options(populate_existing=True)
         )
+        if theirs is None:
+            raise AssessmentGone from None
+        return SaveOutcome(changed=False, conflict=theirs)
     return SaveOutcome(changed=True, revision=1, saved_dt=now)
 
 
@@ -275,13 +289,15 @@ def complete(
     the completion (demo data)."""
     if not assessment.is_draft:
         raise AssessmentLocked
+    with db.session.begin_nested():  # Incomplete undoes it all, whatever the caller does next
+        return _complete(assessment, by_user_id, at or utcnow())
+
+
+def _complete(assessment: Assessment, by_user_id: int, now: datetime) -> scoring.Result:
     checklist = assessment.version.content
-    ratings = ratings_by_key(assessment)
-    unrated = unrated_statements(checklist, ratings)
-    if unrated:
-        raise Incomplete(unrated)
-    outcome = scoring.score(checklist, scale_keys(ratings))
-    now = at or utcnow()
+    # Completed first, then scored: the conditional UPDATE waits for saves in flight (which
+    # hold the row in share mode) and keeps later ones out, so the ratings read below are the
+    # final ones.
     changed = db.session.execute(
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.status == AssessmentStatus.DRAFT.value)
@@ -289,14 +305,26 @@ def complete(
             status=AssessmentStatus.COMPLETED.value,
             completed_dt=now,
             completed_by_id=by_user_id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise AssessmentLocked  # a colleague completed or deleted it a moment ago
+    ratings = ratings_by_key(assessment, fresh=True)
+    unrated = unrated_statements(checklist, ratings)
+    if unrated:
+        raise Incomplete(unrated)
+    outcome = scoring.score(checklist, scale_keys(ratings))
+    db.session.execute(
+        update(Assessment)
+        .where(Assessment.id == assessment.id)
+        .values(
             stage_key=outcome.stage_reached.key if outcome.stage_reached else None,
             points=outcome.overall.points,
             possible=outcome.overall.possible,
         )
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount != 1:
-        raise AssessmentLocked  # a colleague completed or deleted it a moment ago
     db.session.add_all(store_results(assessment, outcome))
     db.session.flush()
     db.session.refresh(assessment)
