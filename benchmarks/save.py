@@ -149,7 +149,12 @@ def database(url: str | None) -> Iterator[str]:
 def production_app(url: str, secret: str):
     """The app as the gunicorn server builds it from its environment."""
     return create_app(
-        {"P4P_ENV": "production", "SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": url}
+        {
+            "P4P_ENV": "production",
+            "SECRET_KEY": secret,
+            "BASE_URL": "https://p4p.bench.example",
+            "SQLALCHEMY_DATABASE_URI": url,
+        }
     )
 
 
@@ -454,7 +459,11 @@ def main() -> None:
     with database(options.database_url) as url, tempfile.TemporaryDirectory() as logs:
         draft, kind = prepare(url, secret)
         statements = count_statements(url, secret, draft)
-        environment = {"P4P_ENV": "production", "P4P_SECRET_KEY": secret}
+        environment = {
+            "P4P_ENV": "production",
+            "P4P_SECRET_KEY": secret,
+            "P4P_BASE_URL": "https://p4p.bench.example",
+        }
         servers = [
             Server("p4p", "p4p:create_app()", ROOT, {**environment, "P4P_DATABASE_URL": url}),
             Server(

@@ -166,6 +166,12 @@ def _register_request_hooks(app: Flask) -> None:
     def finish_transaction(response):
         for header, value in SECURITY_HEADERS.items():
             response.headers.setdefault(header, value)
+        if app.config["P4P_ENV"] == "production":
+            # Production is served over https only (secure cookies); browsers should never try
+            # plain http for it again.
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         if current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         # One commit per request, here and nowhere else: services only flush. The status code

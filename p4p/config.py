@@ -39,6 +39,7 @@ ENVIRONMENT = {
     "P4P_SECRET_KEY": "SECRET_KEY",
     "P4P_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
+    "P4P_BASE_URL": "BASE_URL",
 }
 
 
@@ -46,6 +47,13 @@ SECRET_MESSAGE = (
     "Refusing to start: set P4P_SECRET_KEY to a random value of at least "
     f"{MIN_SECRET_LENGTH} characters (for example: python -c 'import secrets; "
     "print(secrets.token_urlsafe(48))'), or set P4P_ENV=development on your own machine."
+)
+
+
+BASE_URL_MESSAGE = (
+    "Refusing to start: set P4P_BASE_URL to the address people use to reach p4p, such as "
+    "https://p4p.example.org. Links that p4p hands out (invitations) are built from it, never "
+    "from the Host header of a request, which anyone can set."
 )
 
 
@@ -100,6 +108,10 @@ def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[s
         config["P4P_EPHEMERAL_SECRET"] = True
     elif env == "production" and weak:
         raise ConfigError(SECRET_MESSAGE)
+    base = str(config.get("BASE_URL") or "")
+    cli = click.get_current_context(silent=True) is not None
+    if env == "production" and not cli and not base.startswith("https://"):
+        raise ConfigError(BASE_URL_MESSAGE)
     return config
 
 

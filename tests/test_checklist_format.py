@@ -288,6 +288,24 @@ def test_alias_bomb_is_refused_without_expanding_it():
     assert only_problem(bomb) == (1, "yaml", "aliases and anchors are not allowed")
 
 
+def test_deeply_nested_yaml_is_a_problem_with_its_line_not_a_crash(tmp_path):
+    deep = "format: p4p-checklist/1\nkey: " + "[" * 30000 + "]" * 30000 + "\n"
+    assert len(deep) < 100 * 1024
+    line, field, message = only_problem(deep)
+    assert (line, field) == (2, "yaml") and "nested more than 20 levels" in message
+    block = "format: p4p-checklist/1\ntitle:\n" + "".join(
+        "  " * depth + "- \n" for depth in range(1, 25)
+    )
+    line, field, message = only_problem(block)
+    assert field == "yaml" and "nested" in message and line > 2
+    path = tmp_path / "deep.yaml"
+    path.write_text(deep)
+    assert [str(p) for p in validate_paths([path])] == [
+        f"{path}:2: yaml: lists and mappings are nested more than 20 levels deep; "
+        "a checklist needs no more than 6"
+    ]
+
+
 def test_not_yaml_at_all():
     line, field, message = only_problem("format: p4p-checklist/1\nkey: [unclosed\ntitle: x\n")
     assert field == "yaml" and line == 3

@@ -16,10 +16,40 @@ def test_production_refuses_to_start_without_a_real_secret(tmp_path, monkeypatch
 
 def test_production_with_a_real_secret_uses_secure_cookies(monkeypatch):
     monkeypatch.setenv("P4P_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("P4P_BASE_URL", "https://p4p.example.org")
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-p4p"
     assert not app.config["TESTING"]
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_production_refuses_to_start_without_its_own_address(monkeypatch):
+    monkeypatch.setenv("P4P_SECRET_KEY", "x" * 48)
+    for base in (None, "http://p4p.example.org"):
+        config = {"P4P_ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        if base:
+            config["BASE_URL"] = base
+        with pytest.raises(ConfigError, match="P4P_BASE_URL"):
+            create_app(config)
+
+
+def test_invitation_links_come_from_the_configured_address_not_the_host_header(app, client, world):
+    from tests.helpers import sign_in, submit
+
+    app.config["BASE_URL"] = "https://p4p.example.org"
+    sign_in(client, world.provider("Linked Homecare"))
+    response = submit(
+        client,
+        "/team/",
+        {"email": "new@example.org", "role": "viewer"},
+        action="/team/invitations",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201, html
+    # The request came to http://localhost/ (its Host header): the link ignores that.
+    assert "https://p4p.example.org/join/" in html and "localhost/join" not in html
 
 
 def test_environment_variables_are_read(monkeypatch):

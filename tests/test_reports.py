@@ -130,6 +130,9 @@ def test_renderer_fetches_nothing_from_outside(tmp_path):
         "https://127.0.0.1/x",
         "file:///etc/passwd",
         f"file://{allowed}/../secret.txt",
+        f"file://{allowed}/%2e%2e/secret.txt",  # encoded dots are decoded before resolving
+        f"file://{allowed}/%2E%2E%2Fsecret.txt",
+        f"file://attacker.example{allowed}/ok.css",  # a host is refused
         "ftp://example.org/x",
     ):
         with pytest.raises(ValueError, match="refused"):
@@ -228,3 +231,22 @@ def test_a_cached_document_is_found_without_gathering_its_data(
     assert len(queries) == 5, queries
     reads = [q for q in queries if "FROM ratings" in q or "FROM actions" in q]
     assert reads and all("count(" in q for q in reads), reads
+
+
+def test_html_asking_to_embed_a_file_is_refused_end_to_end(app, tmp_path):
+    from weasyprint import HTML
+
+    from p4p.reports.pdf import refuse_attachments
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the PDF")
+    for html in (
+        f'<a rel="attachment" href="file://{secret}">x</a>',
+        f'<link rel="Attachment  stylesheet" href="file://{secret}">',
+    ):
+        with pytest.raises(ValueError, match="attachments"):
+            refuse_attachments(html)
+    refuse_attachments('<a href="https://example.org" rel="noopener">a normal link</a>')
+    # What the guard protects against: WeasyPrint would embed the file.
+    embedded = HTML(string=f'<a rel="attachment" href="file://{secret}">x</a>').write_pdf()
+    assert b"/EmbeddedFile" in embedded

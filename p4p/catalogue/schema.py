@@ -33,6 +33,7 @@ from p4p.catalogue.content import (
 )
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 20
 RELATIONS = ("equal", "narrower", "broader", "related")
 TAG_SCHEMES: dict[str, tuple[str, ...]] = {
     "cqc": ("safe", "effective", "caring", "responsive", "well-led"),
@@ -98,11 +99,24 @@ def _compose(text: str | bytes) -> Node:
     a checklist never needs them.
     """
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise _Unusable(
                     event.start_mark.line + 1, "yaml", "aliases and anchors are not allowed"
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    # Refused before composing, which would recurse once per level.
+                    raise _Unusable(
+                        event.start_mark.line + 1,
+                        "yaml",
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep; "
+                        "a checklist needs no more than 6",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

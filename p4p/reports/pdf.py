@@ -13,8 +13,11 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import weasyprint
 from flask import current_app, render_template
@@ -35,9 +38,12 @@ class LocalOnlyFetcher(URLFetcher):
         self.allowed_roots = [root.resolve() for root in allowed_roots]
 
     def fetch(self, url: str, headers=None):
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if not any(path.is_relative_to(root) for root in self.allowed_roots):
+        if url.startswith("file:"):
+            parts = urlsplit(url)
+            # Decoded before resolving, so %2e%2e is the '..' it stands for.
+            path = Path(url2pathname(unquote(parts.path))).resolve()
+            inside = any(path.is_relative_to(root) for root in self.allowed_roots)
+            if parts.netloc not in ("", "localhost") or not inside:
                 log.warning("PDF renderer refused %s", url)
                 raise ValueError(f"refused to read {url}")
         elif not url.startswith("data:"):
@@ -79,8 +85,31 @@ def render_html(template: str, data: dict[str, Any]) -> str:
     return render_template(f"pdf/{template}.html", **data)
 
 
+class _Attachments(HTMLParser):
+    """Finds links that would make WeasyPrint embed a file in the PDF."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag in ("a", "link") and "attachment" in (values.get("rel") or "").lower().split():
+            self.found.append(values.get("href") or "")
+
+
+def refuse_attachments(html: str) -> None:
+    """Our documents embed no files; HTML asking to is refused before rendering."""
+    finder = _Attachments()
+    finder.feed(html)
+    if finder.found:
+        log.warning("PDF renderer refused attachments %s", finder.found)
+        raise ValueError("refused to embed attachments in a PDF")
+
+
 def render_pdf(template: str, data: dict[str, Any]) -> bytes:
     html = render_html(template, data)
+    refuse_attachments(html)
     print_folder = Path(current_app.template_folder) / "pdf"
     return HTML(
         string=html,

@@ -9,6 +9,7 @@ from p4p import access
 from p4p.auth import service as accounts
 from p4p.auth.models import Role
 from p4p.forms import ConfirmForm
+from p4p.links import external_url
 from p4p.team import service
 from p4p.team.forms import InviteForm, RoleForm
 
@@ -49,7 +50,7 @@ def invite():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            link = url_for("auth.join", token=token, _external=True)
+            link = external_url("auth.join", token=token)
             return _render(new_invitation=invitation, new_link=link, status=201)
     return _render(form, status=422)
 
