@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
-from p4p import create_app, tenancy
+from p4p import tenancy
 from p4p.assessments import service
 from p4p.assessments.models import Assessment, Rating, SectionResult
 from p4p.extensions import db
-from tests.conftest import make_config
+from tests.locks import backend_waiting_on_a_lock, in_other_session, until
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("P4P_TEST_DATABASE_URL"), reason="row locks need PostgreSQL"
@@ -42,40 +41,6 @@ def draft(world, homecare):
     return owner, assessment.id, next(iter(homecare.content.statements()))
 
 
-def _backend_waiting_on_a_lock(pid: int) -> bool:
-    return bool(
-        db.session.execute(
-            text("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"),
-            {"pid": pid},
-        ).scalar()
-    )
-
-
-def _until(condition, what: str, limit: float = 20.0) -> None:
-    """Wait for a condition (never a fixed time), failing after a generous limit."""
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
-def _in_other_session(database_url, organisation_id, work, outcome, pid_box):
-    app = create_app(make_config(database_url))
-    with app.app_context():
-        tenancy.enter(tenancy.organisation(organisation_id))
-        pid_box.append(db.session.execute(text("SELECT pg_backend_pid()")).scalar())
-        try:
-            outcome.append(work())
-            db.session.commit()
-        except Exception as error:  # noqa: BLE001 - the test inspects what happened
-            db.session.rollback()
-            outcome.append(error)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-
-
 def test_a_save_in_flight_is_in_the_completed_record(app, database_url, draft):
     owner, assessment_id, statement = draft
     organisation_id = owner.organisation.id
@@ -90,10 +55,10 @@ def test_a_save_in_flight_is_in_the_completed_record(app, database_url, draft):
         return service.complete(service.get_assessment(assessment_id), owner.id)
 
     thread = threading.Thread(
-        target=_in_other_session, args=(database_url, organisation_id, complete, outcome, pid)
+        target=in_other_session, args=(database_url, organisation_id, complete, outcome, pid)
     )
     thread.start()
-    _until(lambda: pid and _backend_waiting_on_a_lock(pid[0]), "completion to wait")
+    until(lambda: pid and backend_waiting_on_a_lock(pid[0]), "completion to wait")
     db.session.commit()  # the save lands; completion goes on
     thread.join(timeout=30)
     assert not thread.is_alive() and not isinstance(outcome[0], Exception), outcome
@@ -124,10 +89,10 @@ def test_a_save_after_completion_is_refused(app, database_url, draft):
         return service.save_rating(assessment, statement, "doing", "late", 1, owner.id)
 
     thread = threading.Thread(
-        target=_in_other_session, args=(database_url, organisation_id, save, outcome, pid)
+        target=in_other_session, args=(database_url, organisation_id, save, outcome, pid)
     )
     thread.start()
-    _until(lambda: pid and _backend_waiting_on_a_lock(pid[0]), "the save to wait")
+    until(lambda: pid and backend_waiting_on_a_lock(pid[0]), "the save to wait")
     db.session.commit()  # completion lands first
     thread.join(timeout=30)
     assert outcome == ["refused: completed"]

@@ -250,3 +250,35 @@ def test_html_asking_to_embed_a_file_is_refused_end_to_end(app, tmp_path):
     # What the guard protects against: WeasyPrint would embed the file.
     embedded = HTML(string=f'<a rel="attachment" href="file://{secret}">x</a>').write_pdf()
     assert b"/EmbeddedFile" in embedded
+
+
+def test_simultaneous_renders_of_one_document_in_one_process_both_succeed(app):
+    """Each writer has a temporary file of its own (a per-process name was shared by threads,
+    and one of two simultaneous downloads failed)."""
+    import threading
+
+    from p4p.reports import pdf
+
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def write(number: int) -> None:
+        with app.app_context():
+            start.wait(timeout=10)
+            try:
+                for _ in range(20):
+                    pdf.store("same-key", b"%PDF-" + bytes([number]) * 200_000)
+            except BaseException as error:  # noqa: BLE001 - collected for the assertion
+                failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    with app.app_context():
+        folder = pdf.cache_folder()
+        content = (folder / "same-key.pdf").read_bytes()
+        assert len(content) == 200_005 and len(set(content[5:])) == 1  # one whole file
+        assert list(folder.glob("*.tmp")) == []
