@@ -230,3 +230,30 @@ def test_another_organisations_action_is_404(client, world, owner, assessment, h
     )
     assert response.status_code == 404
     assert "hijack" not in client.get("/actions/").get_data(as_text=True)
+
+
+def test_a_long_action_list_is_shown_a_page_at_a_time(client, owner, assessment, homecare):
+    from p4p.actions import service as actions
+
+    statements = list(homecare.content.statements())
+    for n in range(actions.PER_PAGE * 2 + 7):
+        actions.create(
+            assessment,
+            statements[n % len(statements)],
+            owner.id,
+            what=f"Action number {n:03d}",
+            lead="Lead",
+            due_on=date(2027, 1, 1) + timedelta(days=n),
+        )
+    db.session.commit()
+    sign_in(client, owner)
+    first = client.get("/actions/?status=open&lead=Lead").get_data(as_text=True)
+    assert first.count("Action number ") == actions.PER_PAGE
+    assert "Action number 000" in first and f"Action number {actions.PER_PAGE:03d}" not in first
+    assert "1–50 of 107 actions shown (page 1 of 3)" in first
+    assert 'href="/actions/?status=open&amp;lead=Lead&amp;page=2" rel="next"' in first
+    last = client.get("/actions/?status=open&lead=Lead&page=3").get_data(as_text=True)
+    assert last.count("Action number ") == 7 and "Action number 106" in last
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    beyond = client.get("/actions/?page=99")
+    assert beyond.status_code == 200 and "Action number" not in beyond.get_data(as_text=True)
