@@ -62,6 +62,25 @@
     }
   }
 
+  // Copies the person's rating, note and confirmation from one rendering of a statement to another.
+  function carryOver(from, to, key) {
+    ["scale", "note", "confirm"].forEach(function (field) {
+      var name = key + "-" + field;
+      var source = from.querySelectorAll("[name='" + name + "']");
+      to.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "radio") {
+          input.checked = Array.prototype.some.call(source, function (s) {
+            return s.checked && s.value === input.value;
+          });
+        } else if (input.type === "checkbox") {
+          input.checked = source.length > 0 && source[0].checked;
+        } else if (source.length > 0) {
+          input.value = source[0].value;
+        }
+      });
+    });
+  }
+
   // Resolves to "saved", "conflict" or "error".
   function save(form, statement) {
     // A statement replaced by a conflict panel is no longer on the page: nothing to save.
@@ -96,6 +115,9 @@
           var holder = document.createElement("div");
           holder.innerHTML = body.html;
           var replacement = holder.firstElementChild;
+          // The panel shows the version this save sent; the person may have changed more since
+          // (a rating chosen while a note was saving): their version is what is on the page now.
+          carryOver(statement, replacement, key);
           statement.replaceWith(replacement);
           watch(form, replacement);
           var heading = replacement.querySelector(".conflict h4");
