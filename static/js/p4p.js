@@ -62,6 +62,13 @@
     }
   }
 
+  // Counted on the page, each statement as last saved: the answers to saves sent at once may
+  // arrive in any order, so a count in an answer can be older than the one before it.
+  function countRated(form) {
+    var counter = document.querySelector("[data-role=rated-count]");
+    if (counter) counter.textContent = form.querySelectorAll("[data-statement][data-rated=true]").length;
+  }
+
   // Copies the person's rating, note and confirmation from one rendering of a statement to another.
   function carryOver(from, to, key) {
     ["scale", "note", "confirm"].forEach(function (field) {
@@ -107,8 +114,8 @@
             statement.querySelectorAll("[data-role=carried]").forEach(function (el) { el.remove(); });
           }
           setStatus(statement, body.status === "saved" ? "Saved at " + timeNow() + "." : "No changes to save.", "saved");
-          var counter = document.querySelector("[data-role=rated-count]");
-          if (counter && typeof body.rated === "number") counter.textContent = body.rated;
+          statement.setAttribute("data-rated", data.get(key + "-scale") ? "true" : "false");
+          countRated(form);
           return "saved";
         }
         if (response.status === 409 && body.html) {
@@ -120,6 +127,7 @@
           carryOver(statement, replacement, key);
           statement.replaceWith(replacement);
           watch(form, replacement);
+          countRated(form);
           var heading = replacement.querySelector(".conflict h4");
           if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
           return "conflict";
