@@ -13,7 +13,12 @@
     });
   });
 
-  // Save each statement as it changes. The Save button stays as a fallback.
+  // Save each statement as it changes. The Save button stays as a fallback, and without this
+  // script the form is an ordinary form.
+  //
+  // The form's data-autosave attribute is "idle" once this script is ready and nothing is waiting
+  // to be saved or on its way, and "saving" otherwise (a change waiting for a pause in typing,
+  // or a save not yet answered). Tests wait on it instead of guessing how long a save takes.
   function setStatus(statement, text, kind) {
     var status = statement.querySelector("[data-role=status]");
     if (!status) return;
@@ -22,13 +27,71 @@
     status.classList.toggle("is-saved", kind === "saved");
   }
 
+  function setFormStatus(form, text, kind) {
+    var status = form.querySelector("[data-role=form-status]");
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("is-error", kind === "error");
+  }
+
   function timeNow() {
     return new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
   }
 
+  function statements(form) {
+    return Array.prototype.slice.call(form.querySelectorAll("[data-statement]"));
+  }
+
+  function inFlight(form) {
+    return statements(form).some(function (s) { return s.saving; });
+  }
+
+  // Says whether anything is waiting or on its way, and sends a submission that was waiting
+  // for the saves in flight once the last one is answered.
+  function settle(form) {
+    var busy = statements(form).some(function (s) { return s.saving || s.timer; });
+    form.setAttribute("data-autosave", busy ? "saving" : "idle");
+    if (form.waitingSubmit && !inFlight(form)) {
+      var submitter = form.waitingSubmitter;
+      form.waitingSubmit = false;
+      form.waitingSubmitter = null;
+      setFormStatus(form, "");
+      statements(form).forEach(function (s) { s.pendingChange = false; });
+      if (submitter && submitter.isConnected) form.requestSubmit(submitter);
+      else form.requestSubmit();
+    }
+  }
+
+  // Counted on the page, each statement as last saved: the answers to saves sent at once may
+  // arrive in any order, so a count in an answer can be older than the one before it.
+  function countRated(form) {
+    var counter = document.querySelector("[data-role=rated-count]");
+    if (counter) counter.textContent = form.querySelectorAll("[data-statement][data-rated=true]").length;
+  }
+
+  // Copies the person's rating, note and confirmation from one rendering of a statement to another.
+  function carryOver(from, to, key) {
+    ["scale", "note", "confirm"].forEach(function (field) {
+      var name = key + "-" + field;
+      var source = from.querySelectorAll("[name='" + name + "']");
+      to.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+        if (input.type === "radio") {
+          input.checked = Array.prototype.some.call(source, function (s) {
+            return s.checked && s.value === input.value;
+          });
+        } else if (input.type === "checkbox") {
+          input.checked = source.length > 0 && source[0].checked;
+        } else if (source.length > 0) {
+          input.value = source[0].value;
+        }
+      });
+    });
+  }
+
+  // Resolves to "saved", "conflict" or "error".
   function save(form, statement) {
     // A statement replaced by a conflict panel is no longer on the page: nothing to save.
-    if (!statement.isConnected) return Promise.resolve();
+    if (!statement.isConnected) return Promise.resolve("saved");
     var key = statement.getAttribute("data-statement");
     var data = new FormData();
     data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
@@ -51,70 +114,110 @@
             statement.querySelectorAll("[data-role=carried]").forEach(function (el) { el.remove(); });
           }
           setStatus(statement, body.status === "saved" ? "Saved at " + timeNow() + "." : "No changes to save.", "saved");
-          var counter = document.querySelector("[data-role=rated-count]");
-          if (counter && typeof body.rated === "number") counter.textContent = body.rated;
-        } else if (response.status === 409 && body.html) {
+          statement.setAttribute("data-rated", data.get(key + "-scale") ? "true" : "false");
+          countRated(form);
+          return "saved";
+        }
+        if (response.status === 409 && body.html) {
           var holder = document.createElement("div");
           holder.innerHTML = body.html;
           var replacement = holder.firstElementChild;
+          // The panel shows the version this save sent; the person may have changed more since
+          // (a rating chosen while a note was saving): their version is what is on the page now.
+          carryOver(statement, replacement, key);
           statement.replaceWith(replacement);
           watch(form, replacement);
+          countRated(form);
           var heading = replacement.querySelector(".conflict h4");
           if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
-        } else if (response.status === 422 && body.errors) {
+          return "conflict";
+        }
+        if (response.status === 422 && body.errors) {
           var messages = Object.keys(body.errors).map(function (k) { return body.errors[k].join(" "); });
           setStatus(statement, "Not saved: " + messages.join(" "), "error");
         } else {
           setStatus(statement, "Not saved (the server said " + response.status + "). Use the Save button below.", "error");
         }
+        return "error";
       });
     }).catch(function () {
       setStatus(statement, "Not saved: you seem to be offline. Your text is still here; use the Save button when you are back online.", "error");
+      return "error";
     });
   }
 
   // One save at a time per statement: a change made while a save is on its way is sent after
   // it, with the revision that save returned, so a person never conflicts with themselves.
   function requestSave(form, statement) {
-    if (statement.saving) { statement.saveAgain = true; return; }
+    clearTimeout(statement.timer);
+    statement.timer = null;
+    // A submission is waiting to be sent: it carries this change with the rest of the form.
+    if (form.waitingSubmit) { statement.pendingChange = true; settle(form); return; }
+    if (statement.saving) { statement.saveAgain = true; settle(form); return; }
     statement.saving = true;
-    save(form, statement).then(function () {
+    settle(form);
+    save(form, statement).then(function (outcome) {
       statement.saving = false;
-      if (statement.saveAgain) { statement.saveAgain = false; requestSave(form, statement); }
+      if (outcome === "conflict" && form.waitingSubmit) {
+        // A colleague's version arrived: the person chooses which to keep before anything is
+        // sent. The changes that were to go with the form are saved as usual meanwhile.
+        form.waitingSubmit = false;
+        form.waitingSubmitter = null;
+        setFormStatus(form, "Not saved yet: a colleague changed a statement while you were working. Choose which version to keep, then save again.", "error");
+        statements(form).forEach(function (s) {
+          if (s.pendingChange) { s.pendingChange = false; requestSave(form, s); }
+        });
+      }
+      if (statement.saveAgain && !form.waitingSubmit) {
+        statement.saveAgain = false;
+        requestSave(form, statement);
+        return;
+      }
+      statement.saveAgain = false;
+      settle(form);
     });
   }
 
   function watch(form, statement) {
-    var timer = null;
-    function now() { clearTimeout(timer); timer = null; requestSave(form, statement); }
     statement.addEventListener("change", function (event) {
       if (event.target.type === "radio" && event.target.name.slice(-8) === "-resolve") return;
-      if (event.target.type === "radio" || event.target.type === "checkbox") now();
+      if (event.target.type === "radio" || event.target.type === "checkbox") requestSave(form, statement);
     });
     statement.addEventListener("input", function (event) {
       if (event.target.tagName !== "TEXTAREA") return;
-      clearTimeout(timer);
+      clearTimeout(statement.timer);
       setStatus(statement, "Unsaved changes…");
-      timer = setTimeout(now, 1500);
+      statement.timer = setTimeout(function () { requestSave(form, statement); }, 1500);
+      settle(form);
     });
     statement.addEventListener("focusout", function (event) {
-      if (event.target.tagName === "TEXTAREA" && timer) now();
+      if (event.target.tagName === "TEXTAREA" && statement.timer) requestSave(form, statement);
     });
   }
 
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-    form.querySelectorAll("[data-statement]").forEach(function (statement) {
-      watch(form, statement);
-    });
-    // Submitting while a statement is still saving would send a stale revision: wait for it.
+    statements(form).forEach(function (statement) { watch(form, statement); });
+    // The form posts every statement of the section. Posting while a statement is still saving
+    // would send a revision that save is about to replace (the person would conflict with
+    // themselves): the submission waits for the saves in flight, once, whichever button and
+    // however often it is pressed, and is then sent with the revisions they returned.
     form.addEventListener("submit", function (event) {
-      var busy = Array.prototype.some.call(form.querySelectorAll("[data-statement]"), function (s) {
-        return s.saving;
+      var waiting = inFlight(form);
+      statements(form).forEach(function (statement) {
+        // Changes still waiting for a pause in typing, or for a save to be answered, go with
+        // the form instead.
+        if (waiting && (statement.timer || statement.saveAgain)) statement.pendingChange = true;
+        clearTimeout(statement.timer);
+        statement.timer = null;
+        statement.saveAgain = false;
       });
-      if (!busy) return;
+      if (!waiting) { setFormStatus(form, ""); settle(form); return; }
       event.preventDefault();
-      var submitter = event.submitter;
-      setTimeout(function () { form.requestSubmit(submitter); }, 150);
+      form.waitingSubmit = true;
+      form.waitingSubmitter = event.submitter || null;
+      setFormStatus(form, "Saving your last change first…");
+      settle(form);
     });
+    settle(form);
   });
 })();

@@ -11,13 +11,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from p4p import create_app
 from p4p.catalogue.loading import load_all
 from p4p.extensions import db
 from tests.conftest import separate_database
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
 ]
 SCHEMA = "p4p_browser"
 SECRET = "browser-test-secret-key-long-enough-for-checks"
+# Upper bounds for conditions to hold, generous for a busy 2-core machine; no test waits them out.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(items):
@@ -72,7 +75,10 @@ def live_server(server_database, tmp_path_factory):
         "P4P_DATABASE_URL": server_database,
         "PYTHONWARNINGS": "ignore",
     }
-    log = tmp_path_factory.mktemp("server") / "server.log"
+    folder = tmp_path_factory.mktemp("server")
+    log = folder / "server.log"
+    # PDFs are cached outside the checkout (by default they go to its instance folder).
+    factory = f"p4p:create_app({{'PDF_CACHE_DIR': {str(folder / 'pdf-cache')!r}}})"
     with open(log, "w") as out:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
@@ -80,7 +86,7 @@ def live_server(server_database, tmp_path_factory):
                 "-m",
                 "flask",
                 "--app",
-                "p4p",
+                factory,
                 "run",
                 "--port",
                 str(port),
@@ -88,7 +94,7 @@ def live_server(server_database, tmp_path_factory):
                 "127.0.0.1",
                 "--no-reload",
             ],
-            cwd=ROOT,
+            cwd=folder,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -125,9 +131,24 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 1024, "height": 1366})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Opens a page in a browser context of its own (its own cookies: another person)."""
+    contexts = []
+
+    def new_page(**options):
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": 1024, "height": 1366}, **options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

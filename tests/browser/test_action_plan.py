@@ -8,20 +8,24 @@ import re
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.test_journey import assert_accessible, rate_every_section
-from tests.browser.test_team_conflict import sign_up
+from tests.browser.helpers import (
+    assert_accessible,
+    autosave_idle,
+    rate_every_section,
+    sign_up,
+    start_assessment,
+)
 
 
 def test_add_action_complete_and_download_the_plan(page):
     sign_up(page, "Plan Ahead Care", "owner@plan-ahead.example")
-    page.goto("/assessments/new")
-    page.get_by_label("Person-centred support at home").check()
-    page.get_by_label("Title or period").fill("Winter 2027")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page, "Winter 2027")
     page.locator(".sections-table a").first.click()
+    autosave_idle(page)
 
     first = page.locator("article.statement").first
     first.get_by_label("We have started").check()
+    autosave_idle(page)
     expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
     first.get_by_role("link", name=re.compile("^Plan an improvement action")).click()
     expect(

@@ -4,38 +4,16 @@ from __future__ import annotations
 
 import re
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-AXE = Axe()
-
-
-def assert_accessible(page) -> None:
-    results = AXE.run(
-        page,
-        options={
-            "runOnly": {
-                "type": "tag",
-                "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-            }
-        },
-    )
-    assert results.violations_count == 0, results.generate_report()
-
-
-def rate_every_section(page, keep: str = "") -> None:
-    """From the current section on, rate each statement at the top of the scale (except those
-    already rated `keep`), saving and moving to the next section until the last."""
-    while True:
-        for statement in page.locator("article.statement").all():
-            if not (keep and statement.get_by_label(keep).is_checked()):
-                statement.get_by_label("We do this for everyone").check()
-        following = page.get_by_role("button", name=re.compile("^Save and go to"))
-        if following.count() == 0:
-            page.get_by_role("button", name="Save", exact=True).click()
-            return
-        following.click()
-        expect(page.locator(".notice-success")).to_be_visible()
+from tests.browser.helpers import (
+    TOP,
+    assert_accessible,
+    autosave_idle,
+    rate_every_section,
+    sign_up,
+    start_assessment,
+)
 
 
 def test_sign_up_rate_reload_complete_and_see_the_result(page):
@@ -59,19 +37,25 @@ def test_sign_up_rate_reload_complete_and_see_the_result(page):
 
     # First section: rate one statement with the keyboard-accessible radio, and write a note.
     page.locator(".sections-table a").first.click()
+    autosave_idle(page)
     first = page.locator("article.statement").first
-    first.get_by_label("We do this for everyone").check()
-    expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
+    status = first.locator("[data-role=status]")
+    first.get_by_label(TOP).check()
+    autosave_idle(page)
+    expect(status).to_contain_text("Saved at")
+    expect(page.locator("[data-role=rated-count]")).to_have_text("1")
     note = first.get_by_label("Evidence note")
     note.fill("Profiles seen for every person at the March audit.")
+    expect(status).to_have_text("Unsaved changes…")
     note.blur()
-    expect(first.locator("[data-role=status]")).to_contain_text("Saved at")
+    autosave_idle(page)
+    expect(status).to_contain_text("Saved at")
     assert_accessible(page)
 
     # Come back later: it is all there.
     page.reload()
     first = page.locator("article.statement").first
-    expect(first.get_by_label("We do this for everyone")).to_be_checked()
+    expect(first.get_by_label(TOP)).to_be_checked()
     expect(first.get_by_label("Evidence note")).to_have_value(
         "Profiles seen for every person at the March audit."
     )
@@ -89,17 +73,8 @@ def test_sign_up_rate_reload_complete_and_see_the_result(page):
 
 
 def test_unrated_statements_block_completion_with_links_back(page):
-    page.goto("/signup")
-    page.get_by_label("Name of your service or organisation").fill("Partial Care")
-    page.get_by_label("Your name").fill("Pat")
-    page.get_by_label("E-mail address").fill("pat@partial.example")
-    page.get_by_label("Password", exact=True).fill("a browser test password")
-    page.get_by_label("Type the password again").fill("a browser test password")
-    page.get_by_role("button", name="Create account").click()
-    page.goto("/assessments/new")
-    page.get_by_label("Person-centred support at home").check()
-    page.get_by_label("Title or period").fill("Autumn 2027")
-    page.get_by_role("button", name="Start the assessment").click()
+    sign_up(page, "Partial Care", "pat@partial.example")
+    start_assessment(page, "Autumn 2027")
     page.get_by_role("link", name="Mark as complete").click()
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("still need")

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.test_journey import assert_accessible
+from tests.browser.helpers import (
+    TOP,
+    HeldSaves,
+    assert_accessible,
+    autosave_idle,
+    expect_saved_section,
+    record_section_posts,
+    sign_up,
+    start_assessment,
+)
 
 
-def sign_up(page, organisation: str, email: str) -> None:
-    page.goto("/signup")
-    page.get_by_label("Name of your service or organisation").fill(organisation)
-    page.get_by_label("Your name").fill("Owner Person")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill("a browser test password")
-    page.get_by_label("Type the password again").fill("a browser test password")
-    page.get_by_role("button", name="Create account").click()
-
-
-def test_invited_colleague_and_simultaneous_edits(browser, live_server, page):
+def test_invited_colleague_and_simultaneous_edits(page, new_page):
     sign_up(page, "Twin Care", "owner@twin.example")
     page.goto("/team/")
     page.get_by_label("Their e-mail address").fill("colleague@twin.example")
@@ -26,8 +25,7 @@ def test_invited_colleague_and_simultaneous_edits(browser, live_server, page):
     link = page.get_by_label("Invitation link").input_value()
     assert_accessible(page)
 
-    colleague_context = browser.new_context(base_url=live_server)
-    colleague = colleague_context.new_page()
+    colleague = new_page()
     colleague.goto(link)
     colleague.get_by_label("Your name").fill("Col League")
     colleague.get_by_label("Password", exact=True).fill("another browser password")
@@ -37,36 +35,53 @@ def test_invited_colleague_and_simultaneous_edits(browser, live_server, page):
     colleague.goto("/checklists/homecare/1.0.0")
     assert_accessible(colleague)
 
-    page.goto("/assessments/new")
-    page.get_by_label("Person-centred support at home").check()
-    page.get_by_label("Title or period").fill("Shared 2027")
-    page.get_by_role("button", name="Start the assessment").click()
+    start_assessment(page, "Shared 2027")
     page.locator(".sections-table a").first.click()
+    autosave_idle(page)
     section_url = page.url
+    title = page.get_by_role("heading", level=1).inner_text()
 
     # Both have the section open; the colleague saves first.
     colleague.goto(section_url)
+    autosave_idle(colleague)
     theirs = colleague.locator("article.statement").first
     theirs.get_by_label("Evidence note").fill("Colleague's evidence")
     theirs.get_by_label("We have started").check()
+    autosave_idle(colleague)
     expect(theirs.locator("[data-role=status]")).to_contain_text("Saved at")
 
+    # I change mine meanwhile, and press Save while my change is still on its way: the Save
+    # waits for it, the colleague's version arrives instead, and nothing is posted: I choose.
+    section_posts = record_section_posts(page)
+    held = HeldSaves(page)
     mine = page.locator("article.statement").first
     mine.get_by_label("Evidence note").fill("My evidence")
-    mine.get_by_label("We do this for everyone").check()
+    mine.get_by_label(TOP).check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    form_status = page.locator("[data-role=form-status]")
+    expect(form_status).to_have_text("Saving your last change first…")
+    held.release()
     conflict = page.locator("article.statement").first.locator(".conflict")
     expect(conflict).to_contain_text("A colleague changed this statement")
     expect(conflict).to_contain_text("Colleague's evidence")
-    expect(page.locator("article.statement").first.get_by_label("Evidence note")).to_have_value(
-        "My evidence"
-    )
+    expect(conflict.get_by_role("heading")).to_be_focused()
+    expect(form_status).to_contain_text("a colleague changed a statement")
+    autosave_idle(page)
+    assert section_posts == []
+    # The form below the panel holds my version as I left it: my note and my rating.
+    mine = page.locator("article.statement").first
+    expect(mine.get_by_label("Evidence note")).to_have_value("My evidence")
+    expect(mine.get_by_label(TOP)).to_be_checked()
+    assert_accessible(page)
 
     # Keep mine and save: now mine stands, and the colleague sees it after reloading.
     page.locator("article.statement").first.get_by_label("Keep mine").check()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".notice-success")).to_be_visible()
+    expect_saved_section(page, title)
+    assert len(section_posts) == 1
+    expect(page.locator(".conflict")).to_have_count(0)
     colleague.reload()
     expect(
         colleague.locator("article.statement").first.get_by_label("Evidence note")
     ).to_have_value("My evidence")
-    colleague_context.close()
+    expect(colleague.locator("article.statement").first.get_by_label(TOP)).to_be_checked()
