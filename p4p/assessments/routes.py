@@ -314,7 +314,6 @@ def save_statement(assessment_id: int, key: str):
         revision=outcome.revision,
         carried_over=outcome.carried_over,
         saved_at=outcome.saved_dt.isoformat() if outcome.saved_dt else None,
-        rated=service.rated_in_section(assessment, checklist.section_of(statement.key).key),
     )
 
 

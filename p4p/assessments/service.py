@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -243,23 +243,6 @@ def save_rating(
             raise AssessmentGone from None
         return SaveOutcome(changed=False, conflict=theirs)
     return SaveOutcome(changed=True, revision=1, saved_dt=now)
-
-
-def rated_in_section(assessment: Assessment, section_key: str) -> int:
-    """How many statements of a section have a rating (one small query)."""
-    section = assessment.version.content.section(section_key)
-    if section is None:
-        return 0
-    return (
-        db.session.scalar(
-            select(func.count(Rating.id)).where(
-                Rating.assessment_id == assessment.id,
-                Rating.statement_id.in_([s.id for s in section.statements]),
-                Rating.scale_key.is_not(None),
-            )
-        )
-        or 0
-    )
 
 
 def result(assessment: Assessment, ratings: dict[str, Rating] | None = None) -> scoring.Result:
