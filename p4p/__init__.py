@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import BaseConverter
 
@@ -120,26 +118,14 @@ def _register_commands(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from p4p import access
-    from p4p.auth.models import Membership, User
+    from p4p.auth import service as accounts
+    from p4p.auth.models import User
 
     @login.user_loader
     def load_user(identifier: str) -> User | None:
-        user_id, _, session_version = identifier.partition(":")
-        if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 9):
-            return None
-        if not (session_version.isascii() and session_version.isdigit()):
-            return None
-        # Who is signed in decides the reach, so this one look-up precedes it: the user with
-        # their membership and organisation, in one query.
-        with tenancy.within(tenancy.everything("finding who is signed in")):
-            user = db.session.scalar(
-                select(User)
-                .where(User.id == int(user_id))
-                .options(joinedload(User.membership).joinedload(Membership.organisation))
-            )
-        if user is None or user.session_version != int(session_version[:12]):
-            return None
-        return user
+        # The session (or remember cookie) names a sign-in; it counts only while that sign-in
+        # is open. Who is signed in decides the reach, so this one query precedes it.
+        return accounts.signed_in_user(identifier)
 
     @app.before_request
     def refuse_nul_bytes():

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 60 * 60,  # "keep me signed in": 30 days at most
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
     "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,

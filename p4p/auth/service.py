@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +20,7 @@ from p4p.auth.models import (
     Organisation,
     OrganisationKind,
     Role,
+    SignIn,
     SignInThrottle,
     User,
 )
@@ -74,8 +76,157 @@ def sign_up(
 
 def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
-    user.session_version += 1  # signs out every existing session of this user
+    user.session_version += 1
+    end_every_sign_in(user.id)  # signs out every existing session of this user
     db.session.flush()
+
+
+# --- sign-ins -----------------------------------------------------------------------------
+
+# A sign-in's last_seen_dt is written at most this often, not on every request.
+LAST_SEEN_EVERY = timedelta(minutes=5)
+
+
+def _secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def device_summary(user_agent: str | None) -> str:
+    """A few words a person recognises ("Firefox on Windows"), from the User-Agent header."""
+    agent = user_agent or ""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Chromium/", "Chromium"),
+        ("Safari/", "Safari"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    )
+    browser = next((name for mark, name in browsers if mark in agent), "A browser")
+    system = next((name for mark, name in systems if mark in agent), None)
+    return f"{browser} on {system}" if system else browser
+
+
+def _idle_limit() -> timedelta:
+    return current_app.permanent_session_lifetime
+
+
+def _remember_for() -> timedelta:
+    duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+    return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+
+
+def begin_sign_in(user: User, *, remember: bool, user_agent: str | None) -> SignIn:
+    """A new sign-in for this browser, with a fresh random secret (kept on the user object
+    for Flask-Login's get_id, never stored). A remembered sign-in lasts REMEMBER_COOKIE_DURATION
+    from now; another lasts while it is used (PERMANENT_SESSION_LIFETIME without a request)."""
+    now = utcnow()
+    secret = secrets.token_urlsafe(32)
+    sign_in = SignIn(
+        user_id=user.id,
+        token_hash=_secret_hash(secret),
+        created_dt=now,
+        last_seen_dt=now,
+        device=device_summary(user_agent)[:100],
+        remember=remember,
+        expires_dt=now + (_remember_for() if remember else _idle_limit()),
+    )
+    db.session.add(sign_in)
+    db.session.flush()
+    user.current_sign_in, user.sign_in_secret = sign_in, secret
+    return sign_in
+
+
+def parse_identifier(identifier: str) -> tuple[int, int, str] | None:
+    """(user id, sign-in id, secret) from what the session or remember cookie carries."""
+    parts = identifier.split(":")
+    if len(parts) != 3:
+        return None
+    user_id, sign_in_id, secret = parts
+    for number in (user_id, sign_in_id):
+        if not (number.isascii() and number.isdigit() and len(number) <= 9):
+            return None
+    if not 20 <= len(secret) <= 100:
+        return None
+    return int(user_id), int(sign_in_id), secret
+
+
+def signed_in_user(identifier: str) -> User | None:
+    """The user a session names, if its sign-in is still open and the secret matches: one
+    query, with the membership and organisation (who is signed in decides the reach)."""
+    parsed = parse_identifier(identifier)
+    if parsed is None:
+        return None
+    user_id, sign_in_id, secret = parsed
+    now = utcnow()
+    with tenancy.within(tenancy.everything("finding who is signed in")):
+        row = db.session.execute(
+            select(User, SignIn)
+            .join(SignIn, SignIn.user_id == User.id)
+            .where(
+                User.id == user_id,
+                SignIn.id == sign_in_id,
+                SignIn.ended_dt.is_(None),
+                SignIn.expires_dt > now,
+            )
+            .options(joinedload(User.membership).joinedload(Membership.organisation))
+        ).first()
+    if row is None:
+        return None
+    user, sign_in = row
+    if not hmac.compare_digest(sign_in.token_hash, _secret_hash(secret)):
+        return None
+    if sign_in.last_seen_dt + LAST_SEEN_EVERY < now:
+        sign_in.last_seen_dt = now
+        if not sign_in.remember:
+            sign_in.expires_dt = now + _idle_limit()
+    user.current_sign_in, user.sign_in_secret = sign_in, secret
+    return user
+
+
+def active_sign_ins(user_id: int) -> list[SignIn]:
+    return list(
+        db.session.scalars(
+            select(SignIn)
+            .where(
+                SignIn.user_id == user_id,
+                SignIn.ended_dt.is_(None),
+                SignIn.expires_dt > utcnow(),
+            )
+            .order_by(SignIn.last_seen_dt.desc(), SignIn.id.desc())
+        )
+    )
+
+
+def end_sign_in(user_id: int, sign_in_id: int) -> bool:
+    """End one of the user's own sign-ins; False when there is no such open sign-in."""
+    result = db.session.execute(
+        update(SignIn)
+        .where(SignIn.id == sign_in_id, SignIn.user_id == user_id, SignIn.ended_dt.is_(None))
+        .values(ended_dt=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def end_every_sign_in(user_id: int, *, except_id: int | None = None) -> int:
+    """End all the user's open sign-ins (but `except_id`); how many were ended."""
+    statement = update(SignIn).where(SignIn.user_id == user_id, SignIn.ended_dt.is_(None))
+    if except_id is not None:
+        statement = statement.where(SignIn.id != except_id)
+    result = db.session.execute(
+        statement.values(ended_dt=utcnow()).execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 # --- sign-in throttling -------------------------------------------------------------------
