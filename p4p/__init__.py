@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from p4p import config as config_layers
@@ -60,6 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["day"] = day
     if app.config["P4P_ENV"] == "production":
         app.config["SESSION_COOKIE_NAME"] = "__Host-p4p"
+    if proxies := app.config["P4P_TRUSTED_PROXIES"]:
+        # Believe X-Forwarded-For and -Proto from exactly this many proxies, no more: the
+        # client address is what sign-in throttling counts by.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(

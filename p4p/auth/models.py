@@ -157,14 +157,15 @@ class Invitation(TenantOwned, db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Failed sign-ins counted per e-mail address and per client address."""
+    """Failed sign-ins counted per (client address, e-mail address) pair and per client
+    address. Past a limit, each further failure makes the next attempt wait twice as long."""
 
     __tablename__ = "signin_throttles"
     __table_args__ = (UniqueConstraint("scope", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(10))  # "email" or "ip"
-    subject: Mapped[str] = mapped_column(String(254))
+    scope: Mapped[str] = mapped_column(String(10))  # "pair" (address and e-mail) or "ip"
+    subject: Mapped[str] = mapped_column(String(320))
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())

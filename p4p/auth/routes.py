@@ -53,6 +53,14 @@ def signup():
     return render_template("auth/signup.html", form=form), 422 if form.errors else 200
 
 
+def _wait_message(until) -> str:
+    return (
+        "Too many unsuccessful attempts. For your security, the next attempt can be made at "
+        f"{until:%H:%M:%S} UTC; each further wrong password doubles the wait. If you have "
+        "forgotten your password, ask your p4p operator to reset it."
+    )
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 @access.rule(access.PUBLIC)
 def signin():
@@ -66,11 +74,7 @@ def signin():
             _begin_session(outcome.user, remember=form.remember.data)
             return redirect_next(next_page)
         if outcome.locked_until is not None:
-            form.form_errors.append(
-                "Too many unsuccessful attempts. For your security, signing in is paused until "
-                f"{outcome.locked_until:%H:%M} UTC. You can reset your password with your "
-                "organisation's owner in the meantime."
-            )
+            form.form_errors.append(_wait_message(outcome.locked_until))
             return render_template("auth/signin.html", form=form), 429
         form.form_errors.append("That e-mail address and password do not match an account.")
     return render_template(

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import case, delete, func, literal, null, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,7 +28,7 @@ from p4p.auth.models import (
 )
 from p4p.extensions import db
 from p4p.forms import normalise_email
-from p4p.timeutil import utcnow
+from p4p.timeutil import UTCDateTime, utcnow
 
 # Checked against when an address is unknown, so a wrong e-mail takes as long as a wrong password.
 _DUMMY_HASH: dict[str, str] = {}
@@ -238,62 +240,141 @@ class SignInOutcome:
     locked_until: datetime | None = None
 
 
-def _throttle(scope: str, subject: str) -> SignInThrottle | None:
-    return db.session.scalar(
-        select(SignInThrottle).where(
-            SignInThrottle.scope == scope, SignInThrottle.subject == subject
-        )
+def client_address(address: str | None) -> str:
+    """The client address sign-ins are counted by: the connecting address, or the one the
+    configured trusted proxies vouch for (P4P_TRUSTED_PROXIES, applied by ProxyFix)."""
+    return (address or "unknown")[:64]
+
+
+def _pair(address: str, email: str) -> str:
+    return f"{address}|{email}"
+
+
+def _limit(scope: str) -> int:
+    config = current_app.config
+    # One address may be a whole office behind one router: allow it more.
+    return (
+        config["SIGNIN_MAX_FAILURES_PER_ADDRESS"]
+        if scope == "ip"
+        else config["SIGNIN_MAX_FAILURES"]
     )
 
 
-def _limits(scope: str) -> int:
-    failures = current_app.config["SIGNIN_MAX_FAILURES"]
-    # One address may be a whole office behind one router: allow it more.
-    return failures * 10 if scope == "ip" else failures
+def delay_after(failures: int, limit: int) -> timedelta | None:
+    """How long the next attempt waits after `failures` failures: nothing below the limit,
+    then SIGNIN_DELAY_SECONDS, doubling with each further failure up to SIGNIN_MAX_DELAY_SECONDS."""
+    if failures < limit:
+        return None
+    base = current_app.config["SIGNIN_DELAY_SECONDS"]
+    cap = current_app.config["SIGNIN_MAX_DELAY_SECONDS"]
+    return timedelta(seconds=min(base * 2 ** min(failures - limit, 30), cap))
 
 
-def authenticate(email: str, password: str, client: str) -> SignInOutcome:
+def _locked_until(scope: str, subject: str, now: datetime) -> datetime | None:
+    until = db.session.scalar(
+        select(SignInThrottle.locked_until_dt).where(
+            SignInThrottle.scope == scope, SignInThrottle.subject == subject
+        )
+    )
+    return until if until is not None and until > now else None
+
+
+def _insert_ignoring_conflict(**values: object) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(
+        insert(SignInThrottle)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["scope", "subject"])
+    )
+
+
+def _count_failure(
+    scope: str, subject: str, now: datetime, *, unless_locked: bool
+) -> tuple[int, datetime | None] | None:
+    """Count one failure for (scope, subject) in one conditional UPDATE, so that parallel
+    attempts are each counted (none lost, none a duplicate-row error), and set the wait its
+    count calls for in the same statement. With `unless_locked`, a subject that must wait is
+    not counted: None. Returns the new count and the time the next attempt must wait for."""
+    _insert_ignoring_conflict(scope=scope, subject=subject, failures=0, window_start_dt=now)
+    table = SignInThrottle
+    at = lambda moment: literal(moment, UTCDateTime())  # noqa: E731
+    window = timedelta(seconds=current_app.config["SIGNIN_WINDOW_SECONDS"])
+    forgotten = func.coalesce(table.locked_until_dt, table.window_start_dt) <= at(now - window)
+    failures = case((forgotten, 1), else_=table.failures + 1)
+    limit = _limit(scope)
+    cap = timedelta(seconds=current_app.config["SIGNIN_MAX_DELAY_SECONDS"])
+    waits = [(failures < limit, null())]
+    count = limit
+    while (delay := delay_after(count, limit)) is not None and delay < cap:
+        waits.append((failures == count, at(now + delay)))
+        count += 1
+    statement = update(table).where(table.scope == scope, table.subject == subject)
+    if unless_locked:
+        statement = statement.where(
+            or_(table.locked_until_dt.is_(None), table.locked_until_dt <= at(now))
+        )
+    row = db.session.execute(
+        statement.values(
+            failures=failures,
+            window_start_dt=case((forgotten, at(now)), else_=table.window_start_dt),
+            locked_until_dt=case(*waits, else_=at(now + cap)),
+        )
+        .returning(table.failures, table.locked_until_dt)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        return None
+    return row[0], row[1]
+
+
+def _check_without_account(password: str) -> None:
+    """As long as checking a real password: the dummy hash is made once per method."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    dummy = _DUMMY_HASH.get(method)
+    if dummy is None:
+        dummy = _DUMMY_HASH[method] = generate_password_hash("x" * 16, method=method)
+    check_password_hash(dummy, password)
+
+
+def authenticate(email: str, password: str, client: str | None) -> SignInOutcome:
+    """Check a password, throttled per (client address, e-mail) and per client address.
+
+    The attempt is counted against its pair before the password is checked, atomically, so
+    that parallel guesses cannot all be checked against the same count; a right password
+    then clears the pair's count. Nobody at another address is affected by the pair's wait,
+    and its owner faces a growing delay, never a lock-out."""
     email = normalise_email(email)
+    address = client_address(client)
     now = utcnow()
-    subjects = (("email", email), ("ip", client or "unknown"))
-    for scope, subject in subjects:
-        row = _throttle(scope, subject)
-        if row and row.locked_until_dt and row.locked_until_dt > now:
-            return SignInOutcome(locked_until=row.locked_until_dt)
+    if (until := _locked_until("ip", address, now)) is not None:
+        return SignInOutcome(locked_until=until)
+    pair = _pair(address, email)
+    counted = _count_failure("pair", pair, now, unless_locked=True)
+    if counted is None:
+        return SignInOutcome(locked_until=_locked_until("pair", pair, now) or now)
 
     user = find_user(email)
     if user is None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("x" * 16, method=method))
-        check_password_hash(dummy, password)
+        _check_without_account(password)
         valid = False
     else:
         valid = check_password_hash(user.password_hash, password) and user.is_active
 
     if valid and user is not None:
-        for scope, subject in subjects[:1]:
-            row = _throttle(scope, subject)
-            if row is not None:
-                db.session.delete(row)
+        db.session.execute(
+            delete(SignInThrottle).where(
+                SignInThrottle.scope == "pair", SignInThrottle.subject == pair
+            )
+        )
         user.last_signin_dt = now
         db.session.flush()
         return SignInOutcome(user=user)
 
-    locked_until = None
-    window = timedelta(seconds=current_app.config["SIGNIN_WINDOW_SECONDS"])
-    for scope, subject in subjects:
-        row = _throttle(scope, subject)
-        if row is None:
-            row = SignInThrottle(scope=scope, subject=subject, failures=0, window_start_dt=now)
-            db.session.add(row)
-        if row.window_start_dt + window < now:
-            row.failures, row.window_start_dt, row.locked_until_dt = 0, now, None
-        row.failures += 1
-        if row.failures >= _limits(scope):
-            row.locked_until_dt = now + timedelta(seconds=current_app.config["SIGNIN_LOCK_SECONDS"])
-            locked_until = row.locked_until_dt
-    db.session.flush()
-    return SignInOutcome(locked_until=locked_until)
+    _, pair_until = counted
+    _, address_until = _count_failure("ip", address, now, unless_locked=False) or (0, None)
+    waits = [until for until in (pair_until, address_until) if until is not None]
+    return SignInOutcome(locked_until=max(waits) if waits else None)
 
 
 # --- invitations --------------------------------------------------------------------------
