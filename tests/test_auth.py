@@ -191,17 +191,6 @@ def test_unknown_invitation_token_is_404(client):
     assert client.get("/join/not-a-real-token").status_code == 404
 
 
-def test_invitation_for_an_existing_account_is_refused(client, world):
-    owner = world.provider("Elm Care")
-    other = world.provider("Birch Care")
-    sign_in(client, owner)
-    response = submit(
-        client, "/team/", {"email": other.email, "role": "viewer"}, action="/team/invitations"
-    )
-    assert response.status_code == 422
-    assert "already has a p4p account" in response.get_data(as_text=True)
-
-
 def test_owner_changes_roles_but_never_leaves_the_team_without_an_owner(client, world):
     owner = world.provider("Ash Care")
     colleague = world.member(owner.organisation, Role.VIEWER)

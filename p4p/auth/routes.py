@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from p4p import access
 from p4p.auth import service
-from p4p.auth.forms import JoinForm, SignInForm, SignUpForm
+from p4p.auth.forms import JoinForm, JoinWithAccountForm, SignInForm, SignUpForm
 from p4p.forms import ConfirmForm
 from p4p.safe_redirect import is_local_path, redirect_next
 
@@ -149,6 +149,8 @@ def join(token: str):
         return render_template("auth/join_signed_in.html", invitation=invitation), 409
     if invitation.status != "pending":
         return render_template("auth/join_unavailable.html", invitation=invitation), 410
+    if service.find_user(invitation.email) is not None:
+        return _join_with_account(invitation)
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -161,3 +163,30 @@ def join(token: str):
             return redirect(url_for("main.home"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("auth/join.html", form=form, invitation=invitation), status
+
+
+def _join_with_account(invitation):
+    """The invited address has an account (its owner left a team, for example): they join
+    with its password, which proves the account is theirs."""
+    form = JoinWithAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            outcome = service.join_with_account(invitation, form.password.data, request.remote_addr)
+        except service.AccountError as error:
+            form.form_errors.append(str(error))
+            status = 409
+        else:
+            if outcome.user is not None:
+                _begin_session(outcome.user)
+                flash(f"Welcome to the {invitation.organisation.name} team on p4p.", "success")
+                return redirect(url_for("main.home"))
+            if outcome.locked_until is not None:
+                form.form_errors.append(_wait_message(outcome.locked_until))
+                status = 429
+            else:
+                form.form_errors.append("That is not the password of this account.")
+                status = 422
+    if form.errors and status == 200:
+        status = 422
+    return render_template("auth/join_existing.html", form=form, invitation=invitation), status

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,6 +14,7 @@ from flask import current_app
 from sqlalchemy import case, delete, func, literal, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,15 +49,38 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+ACCOUNT_EXISTS = "An account with this e-mail address already exists."
+ALREADY_IN_A_TEAM = (
+    "Your p4p account is already in a team, and a person belongs to one team at a time. Sign in "
+    "as usual, or ask whoever invited you for an invitation to another e-mail address."
+)
+
+
+@contextmanager
+def _refusing_duplicates() -> Iterator[None]:
+    """Run a block in a savepoint; a unique e-mail address or membership that a parallel
+    request (a double-click) took first is the person's 'already exists', not a server error."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError as error:
+        message = str(error.orig).lower()
+        if "email" in message:
+            raise AccountError(ACCOUNT_EXISTS) from error
+        if "memberships" in message:
+            raise AccountError(ALREADY_IN_A_TEAM) from error
+        raise
+
+
 def create_user(email: str, name: str, password: str, *, is_admin: bool = False) -> User:
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise AccountError("An account with this e-mail address already exists.")
+        raise AccountError(ACCOUNT_EXISTS)
     user = User(
         email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin
     )
-    db.session.add(user)
-    db.session.flush()
+    with _refusing_duplicates():
+        db.session.add(user)
     return user
 
 
@@ -67,12 +93,14 @@ def sign_up(
 ) -> User:
     """A new organisation with its first owner. Nobody is signed in yet, so this is one of the
     few places that reaches beyond the viewer's own organisation, to create a new one."""
-    with tenancy.within(tenancy.everything("signing up creates a new organisation")):
+    with (
+        tenancy.within(tenancy.everything("signing up creates a new organisation")),
+        _refusing_duplicates(),
+    ):
         user = create_user(email, name, password)
         organisation = Organisation(name=organisation_name.strip(), kind=kind.value)
         db.session.add(organisation)
         db.session.add(Membership(user=user, organisation=organisation, role=Role.OWNER.value))
-        db.session.flush()
     return user
 
 
@@ -385,13 +413,20 @@ def _token_hash(token: str) -> str:
 
 
 def invite(organisation: Organisation, email: str, role: Role, by: User) -> tuple[Invitation, str]:
-    """Create an invitation; returns it with the secret token, which is never stored."""
+    """Create an invitation; returns it with the secret token, which is never stored.
+
+    Whether the address has a p4p account elsewhere is not looked at here, so the form tells
+    an owner nothing about other organisations' people: the joining page sorts that out with
+    the person who holds the link (see `join_with_account`). Only someone already in the
+    owner's own team, whom the owner can see anyway, is refused."""
     email = normalise_email(email)
-    if find_user(email) is not None:
-        raise AccountError(
-            "That e-mail address already has a p4p account. "
-            "Ask the person for a different address to invite."
-        )
+    in_team = db.session.scalar(
+        select(Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .where(User.email == email, Membership.organisation_id == organisation.id)
+    )
+    if in_team is not None:
+        raise AccountError("That person is already in your team.")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation=organisation,
@@ -419,16 +454,60 @@ def find_invitation(token: str) -> Invitation | None:
         )
 
 
-def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
-    if invitation.status != "pending":
+def _claim(invitation: Invitation) -> None:
+    """Mark the invitation used, on condition that it is still pending: of two requests using
+    one link at once (a double-click), one wins and the other is told the link is used."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_dt.is_(None),
+            Invitation.revoked_dt.is_(None),
+            Invitation.expires_dt > now,
+        )
+        .values(accepted_dt=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(invitation)
+    if claimed != 1:
         raise AccountError(f"This invitation is {invitation.status} and cannot be used.")
-    # create_user refuses an address that already has an account: an invitation link proves
-    # the token, not control of somebody's existing account.
-    with tenancy.within(tenancy.organisation(invitation.organisation_id)):
+
+
+def accept_invitation(invitation: Invitation, name: str, password: str) -> User:
+    """Join with a new account. An address that already has one joins with its password
+    instead (`join_with_account`): the link proves the token, not control of an account."""
+    # One savepoint: if any step is refused, the invitation is not used up either.
+    with tenancy.within(tenancy.organisation(invitation.organisation_id)), _refusing_duplicates():
+        _claim(invitation)
         user = create_user(invitation.email, name, password)
         db.session.add(
             Membership(user=user, organisation_id=invitation.organisation_id, role=invitation.role)
         )
-        invitation.accepted_dt = utcnow()
-        db.session.flush()
     return user
+
+
+def join_with_account(invitation: Invitation, password: str, client: str | None) -> SignInOutcome:
+    """Join with the account the invited address already has (someone removed from a team, for
+    example), proving control of it with its password, throttled like signing in. A person
+    belongs to one team at a time, so an account already in a team is refused, and said so
+    only once the password is right."""
+    outcome = authenticate(invitation.email, password, client)
+    user = outcome.user
+    if user is None:
+        return outcome
+    if user.is_admin:
+        raise AccountError("An operator account cannot join a team. Ask for another invitation.")
+    with tenancy.within(tenancy.everything("is the joining account already in a team?")):
+        in_a_team = db.session.scalar(select(Membership.id).where(Membership.user_id == user.id))
+    if in_a_team is not None:
+        raise AccountError(ALREADY_IN_A_TEAM)
+    with tenancy.within(tenancy.organisation(invitation.organisation_id)), _refusing_duplicates():
+        _claim(invitation)
+        db.session.add(
+            Membership(
+                user_id=user.id, organisation_id=invitation.organisation_id, role=invitation.role
+            )
+        )
+    db.session.expire(user, ["membership"])
+    return outcome
