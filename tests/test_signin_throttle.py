@@ -208,3 +208,12 @@ def test_an_unknown_address_costs_one_check_and_no_new_hash(client, world, monke
         # The dummy hash is made at most once per process (perhaps by an earlier test), never
         # once per sign-in.
         assert calls["generate"] == 0 if number else calls["generate"] <= 1
+
+
+def test_a_zero_delay_configuration_still_answers(client, world, app):
+    """SIGNIN_DELAY_SECONDS = 0 turns the wait off; the doubling must not loop for ever."""
+    owner = world.provider()
+    app.config["SIGNIN_DELAY_SECONDS"] = 0
+    for _ in range(app.config["SIGNIN_MAX_FAILURES"] + 2):
+        assert attempt(client, owner.email, WRONG).status_code in (200, 429)
+    assert attempt(client, owner.email, PASSWORD).status_code == 302

@@ -334,7 +334,7 @@ def _count_failure(
     cap = timedelta(seconds=current_app.config["SIGNIN_MAX_DELAY_SECONDS"])
     waits = [(failures < limit, null())]
     count = limit
-    while (delay := delay_after(count, limit)) is not None and delay < cap:
+    while count < limit + 32 and (delay := delay_after(count, limit)) is not None and delay < cap:
         waits.append((failures == count, at(now + delay)))
         count += 1
     statement = update(table).where(table.scope == scope, table.subject == subject)
