@@ -7,9 +7,8 @@ from typing import Any
 
 from flask import Flask, abort, g, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from p4p import config as config_layers
@@ -62,6 +61,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["day"] = day
     if app.config["P4P_ENV"] == "production":
         app.config["SESSION_COOKIE_NAME"] = "__Host-p4p"
+    if proxies := app.config["P4P_TRUSTED_PROXIES"]:
+        # Believe X-Forwarded-For and -Proto from exactly this many proxies, no more: the
+        # client address is what sign-in throttling counts by.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app)
     migrate.init_app(
@@ -120,26 +123,14 @@ def _register_commands(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from p4p import access
-    from p4p.auth.models import Membership, User
+    from p4p.auth import service as accounts
+    from p4p.auth.models import User
 
     @login.user_loader
     def load_user(identifier: str) -> User | None:
-        user_id, _, session_version = identifier.partition(":")
-        if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 9):
-            return None
-        if not (session_version.isascii() and session_version.isdigit()):
-            return None
-        # Who is signed in decides the reach, so this one look-up precedes it: the user with
-        # their membership and organisation, in one query.
-        with tenancy.within(tenancy.everything("finding who is signed in")):
-            user = db.session.scalar(
-                select(User)
-                .where(User.id == int(user_id))
-                .options(joinedload(User.membership).joinedload(Membership.organisation))
-            )
-        if user is None or user.session_version != int(session_version[:12]):
-            return None
-        return user
+        # The session (or remember cookie) names a sign-in; it counts only while that sign-in
+        # is open. Who is signed in decides the reach, so this one query precedes it.
+        return accounts.signed_in_user(identifier)
 
     @app.before_request
     def refuse_nul_bytes():

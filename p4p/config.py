@@ -21,13 +21,24 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 60 * 60,  # "keep me signed in": 30 days at most
     "PERMANENT_SESSION_LIFETIME": 60 * 60 * 8,
     "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Sign-in throttling (p4p.auth.service.authenticate): failures are counted per pair of
+    # client address and e-mail address, and per client address; past the limit each failure
+    # doubles the wait before the next attempt, from SIGNIN_DELAY_SECONDS up to
+    # SIGNIN_MAX_DELAY_SECONDS. Counts are forgotten after SIGNIN_WINDOW_SECONDS of quiet.
     "SIGNIN_MAX_FAILURES": 5,
-    "SIGNIN_WINDOW_SECONDS": 15 * 60,
-    "SIGNIN_LOCK_SECONDS": 15 * 60,
+    "SIGNIN_MAX_FAILURES_PER_ADDRESS": 50,
+    "SIGNIN_WINDOW_SECONDS": 60 * 60,
+    "SIGNIN_DELAY_SECONDS": 30,
+    "SIGNIN_MAX_DELAY_SECONDS": 15 * 60,
+    # How many proxies in front of p4p may be believed about the client's address and scheme
+    # (X-Forwarded-For, X-Forwarded-Proto): 0 believes none. See README, "Configuration".
+    "P4P_TRUSTED_PROXIES": 0,
     "INVITATION_DAYS": 14,
     "NOTE_MAX_LENGTH": 4000,
     "PDF_CACHE_MAX_AGE_DAYS": 30,
@@ -40,6 +51,7 @@ ENVIRONMENT = {
     "P4P_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
     "P4P_BASE_URL": "BASE_URL",
+    "P4P_TRUSTED_PROXIES": "P4P_TRUSTED_PROXIES",
 }
 
 
@@ -86,6 +98,14 @@ def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[s
             config[key] = os.environ[variable]
     config.update(overrides or {})
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+
+    proxies = str(config["P4P_TRUSTED_PROXIES"]).strip()
+    if not (proxies.isascii() and proxies.isdigit() and int(proxies) <= 10):
+        raise ConfigError(
+            "P4P_TRUSTED_PROXIES must be the number of proxies in front of p4p (0 to 10), "
+            f"not {config['P4P_TRUSTED_PROXIES']!r}"
+        )
+    config["P4P_TRUSTED_PROXIES"] = int(proxies)
 
     env = config["P4P_ENV"]
     if env not in {"production", "development", "testing"}:

@@ -8,6 +8,7 @@ from p4p.auth.models import (
     Organisation,
     OrganisationKind,
     Role,
+    SignIn,
     SignInThrottle,
     User,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Role",
     "Section",
     "SectionResult",
+    "SignIn",
     "SignInThrottle",
     "Statement",
     "User",

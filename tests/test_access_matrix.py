@@ -81,6 +81,8 @@ def scene(world):
     )
     db.session.add(assessment)
     invitation, token = accounts.invite(organisation, "invitee@matrix.example", Role.VIEWER, owner)
+    # The owner signed in on another browser too: only the owner may end that sign-in.
+    owners_other_sign_in = accounts.begin_sign_in(owner, remember=False, user_agent="Firefox/1")
     db.session.flush()
     from datetime import date
 
@@ -98,6 +100,7 @@ def scene(world):
     section = version.sections[0]
     statement = section.statements[0]
     viewer_membership = people["viewer"].membership.id
+    other_sign_in = owners_other_sign_in.id
     a = f"/assessments/{assessment.id}"
     rating = {
         f"{statement.key}-scale": "started",
@@ -357,6 +360,24 @@ def scene(world):
             "GET",
             "/admin/",
             outcome_for(anonymous="login", signed_in="403", operator="ok"),
+        ),
+        Route(
+            "auth.sign_ins",
+            "GET",
+            "/account/sign-ins",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
+            "auth.end_sign_in",
+            "POST",
+            f"/account/sign-ins/{other_sign_in}/end",
+            outcome_for(anonymous="login", signed_in="404", owner="ok"),
+        ),
+        Route(
+            "auth.end_other_sign_ins",
+            "POST",
+            "/account/sign-ins/end-others",
+            outcome_for(anonymous="login", signed_in="ok"),
         ),
         # Destructive routes last.
         Route(

@@ -54,7 +54,7 @@ def test_a_throttled_sign_in_answers_429_and_its_count_stands(client, world, app
     db.session.expire_all()
     row = db.session.scalar(
         select(SignInThrottle).where(
-            SignInThrottle.scope == "email", SignInThrottle.subject == owner.email
+            SignInThrottle.scope == "pair", SignInThrottle.subject == f"127.0.0.1|{owner.email}"
         )
     )
     assert row.failures == limit and row.locked_until_dt is not None

@@ -43,3 +43,11 @@ class JoinForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     password, confirm = new_password_fields()
+
+
+class JoinWithAccountForm(FlaskForm):
+    password = PasswordField(
+        "Password of your p4p account",
+        validators=[DataRequired(message="Enter your password."), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

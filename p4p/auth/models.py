@@ -74,7 +74,8 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signin_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Bumped on password reset so that old sessions stop working.
+    # Counts credential changes (password reset, removal from a team). What ends sessions is
+    # the sign-in rows, each ended at such a change (see SignIn).
     session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     membership: Mapped[Membership | None] = relationship(
@@ -85,8 +86,17 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
 
+    # The sign-in this request belongs to (a SignIn) and its secret: set by the user loader or
+    # at sign-in, never stored. Plain attributes, not columns.
+    current_sign_in = None
+    sign_in_secret = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and the remember cookie: the user, their
+        sign-in and its secret. The user loader accepts it only while that sign-in lasts."""
+        if self.current_sign_in is None or self.sign_in_secret is None:
+            raise RuntimeError("a user is signed in through p4p.auth.service.begin_sign_in")
+        return f"{self.id}:{self.current_sign_in.id}:{self.sign_in_secret}"
 
     @property
     def organisation(self) -> Organisation | None:
@@ -147,14 +157,36 @@ class Invitation(TenantOwned, db.Model):
 
 
 class SignInThrottle(db.Model):
-    """Failed sign-ins counted per e-mail address and per client address."""
+    """Failed sign-ins counted per (client address, e-mail address) pair and per client
+    address. Past a limit, each further failure makes the next attempt wait twice as long."""
 
     __tablename__ = "signin_throttles"
     __table_args__ = (UniqueConstraint("scope", "subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scope: Mapped[str] = mapped_column(String(10))  # "email" or "ip"
-    subject: Mapped[str] = mapped_column(String(254))
+    scope: Mapped[str] = mapped_column(String(10))  # "pair" (address and e-mail) or "ip"
+    subject: Mapped[str] = mapped_column(String(320))
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     locked_until_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SignIn(db.Model):
+    """One signed-in browser: created at sign-in, ended at sign-out (or by the person from
+    'Your sign-ins', or by a password reset or removal from a team). The session and the
+    remember cookie carry its id and a random secret; only the SHA-256 of the secret is stored.
+    Not a tenant table: it belongs to a user, whatever their organisation."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    device: Mapped[str] = mapped_column(String(100), default="")
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_dt: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

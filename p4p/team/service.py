@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from p4p import tenancy
 from p4p.auth.models import Invitation, Membership, Role
+from p4p.auth.service import end_every_sign_in
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -100,4 +101,5 @@ def remove(membership: Membership) -> None:
     user = membership.user
     db.session.delete(membership)
     user.session_version += 1
+    end_every_sign_in(user.id)
     db.session.flush()
