@@ -1,9 +1,11 @@
 """Fixtures: an app per test on a clean database (SQLite, or PostgreSQL when
-P4P_TEST_DATABASE_URL is set), clients that sign in through the real forms, and a query counter."""
+P4P_TEST_DATABASE_URL is set), clients that sign in through the real forms, and a query counter.
+The run writes nothing into the checkout: the instance folder is a temporary one."""
 
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,73 @@ from p4p.extensions import db
 from tests.helpers import World
 
 ROOT = Path(__file__).resolve().parent.parent
+# Left by installing and running the tools, not by the tests.
+TOOL_FOLDERS = {".venv", ".pytest_cache", "__pycache__", ".ruff_cache"}
+
+
+def checkout_files() -> dict[str, tuple[int, int]] | None:
+    """Size and modification time of every untracked or ignored file of the checkout (outside
+    TOOL_FOLDERS), from `git status --porcelain --ignored`; None outside a git checkout."""
+    try:
+        listing = subprocess.run(
+            ["git", "status", "--porcelain", "--ignored", "-z"],  # noqa: S607 - git on PATH
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    files: dict[str, tuple[int, int]] = {}
+    entries = iter(listing.split("\0"))
+    for entry in entries:
+        status, path = entry[:2], entry[3:]
+        if status[:1] in {"R", "C"}:
+            next(entries, None)  # the name it was renamed or copied from
+        if status not in {"??", "!!"} or TOOL_FOLDERS.intersection(Path(path).parts):
+            continue
+        top = ROOT / path
+        files[path] = _stamp(top)
+        if top.is_dir():
+            for folder, subfolders, names in os.walk(top):
+                subfolders[:] = [name for name in subfolders if name not in TOOL_FOLDERS]
+                for name in [*subfolders, *names]:
+                    target = Path(folder) / name
+                    files[str(target.relative_to(ROOT))] = _stamp(target)
+    return files
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    if path.is_dir():
+        return (0, 0)  # a folder counts by what is in it
+    stat = path.lstat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_untouched() -> Iterator[None]:
+    """Fail the run if it created or changed an untracked or ignored file of the checkout
+    (instance/, say); files tracked by git are left out, so editing while tests run is fine."""
+    before = checkout_files()
+    yield
+    after = checkout_files()
+    if before is None or after is None:
+        return
+    changed = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+    if changed:
+        pytest.fail("the test run wrote into the checkout: " + ", ".join(changed), pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def instance_folder(tmp_path_factory) -> Iterator[Path]:
+    """A temporary instance folder for every app of the run, and for servers and commands
+    started from it (P4P_INSTANCE_PATH), instead of the checkout's instance/."""
+    path = tmp_path_factory.mktemp("instance")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("P4P_INSTANCE_PATH", str(path))
+        yield path
 
 
 @contextmanager
