@@ -1,6 +1,10 @@
 """Fixtures: an app per test on a clean database (SQLite, or PostgreSQL when
 P4P_TEST_DATABASE_URL is set), clients that sign in through the real forms, and a query counter.
-The run writes nothing into the checkout: the instance folder is a temporary one."""
+The run writes nothing into the checkout: the instance folder is a temporary one.
+
+The published checklists are parsed and loaded once per run and stay in the catalogue tables
+(checklists, checklist_versions, sections, statements); after each test every other table is
+emptied. A test that loads checklists of its own asks for `empty_catalogue`."""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Table, create_engine, event, func, select, text
 
 from p4p import create_app
 from p4p.extensions import db
-from tests.helpers import World
+from tests.helpers import World, load_published_checklists
 
 ROOT = Path(__file__).resolve().parent.parent
 # Left by installing and running the tools, not by the tests.
@@ -141,8 +145,57 @@ def make_config(database_url: str, **extra) -> dict:
     }
 
 
+class Catalogue:
+    """What the catalogue tables hold between tests: the published checklists (`fingerprint`
+    then holds their row counts and highest ids) or, after a test of loading, anything."""
+
+    def __init__(self) -> None:
+        from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+
+        self.tables: list[Table] = [
+            model.__table__ for model in (Checklist, ChecklistVersion, Section, Statement)
+        ]
+        self.fingerprint: tuple | None = None
+
+    def publish(self, checklists_dir: str) -> None:
+        """Make the catalogue hold exactly the published checklists, loading them if needed."""
+        if self.fingerprint is not None:
+            return
+        _empty_tables(self.tables)
+        load_published_checklists(checklists_dir)
+        db.session.commit()
+        db.session.remove()  # every test starts with a fresh session
+        self.fingerprint = self.current()
+
+    def empty(self) -> None:
+        self.fingerprint = None
+        _empty_tables(self.tables)
+
+    def current(self) -> tuple:
+        counts = [
+            select(aggregate).select_from(table).scalar_subquery()
+            for table in self.tables
+            for aggregate in (func.count(), func.max(table.c.id))
+        ]
+        with db.engine.connect() as connection:
+            return tuple(connection.execute(select(*counts)).one())
+
+    def check_unchanged(self) -> None:
+        if self.fingerprint is not None and self.current() != self.fingerprint:
+            self.fingerprint = None  # the next test loads the published checklists again
+            pytest.fail(
+                "this test changed the catalogue tables without asking for empty_catalogue",
+                pytrace=False,
+            )
+
+
+@pytest.fixture(scope="session")
+def catalogue(database_url: str) -> Catalogue:
+    return Catalogue()
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path):
+def app(database_url: str, catalogue: Catalogue, tmp_path, request):
     """The app under test. The test body runs in the context of a twin app on the same
     database: a request made by the test client then gets a fresh context of its own (its own
     `g` and session), as it would in production, instead of sharing the test's."""
@@ -150,22 +203,36 @@ def app(database_url: str, tmp_path):
     app = create_app(config)
     twin = create_app(config)
     with twin.app_context():
+        if "empty_catalogue" not in request.fixturenames:
+            catalogue.publish(config["CHECKLISTS_DIR"])
         yield app
         db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
-    with app.app_context():
-        db.engine.dispose()
+        _empty_tables([t for t in db.metadata.sorted_tables if t not in catalogue.tables])
+        try:
+            catalogue.check_unchanged()
+        finally:
+            db.engine.dispose()
+            with app.app_context():
+                db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
+@pytest.fixture
+def empty_catalogue(app, catalogue: Catalogue) -> None:
+    """For tests that load checklists of their own: the catalogue tables start empty instead of
+    holding the published checklists, which the next test that needs them loads again."""
+    catalogue.empty()
+
+
+def _empty_tables(tables: list[Table]) -> None:
+    """Delete every row of `tables` (in an order foreign keys allow; on PostgreSQL also of the
+    tables that refer to them) and start their ids again from 1."""
+    ordered = [t for t in reversed(db.metadata.sorted_tables) if t in tables]
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
+            names = ", ".join(f'"{t.name}"' for t in ordered)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            for table in tables:
+            for table in ordered:
                 connection.execute(table.delete())
 
 
@@ -188,8 +255,6 @@ def world(app) -> World:
 @pytest.fixture
 def homecare(world):
     """The published checklists loaded; the newest version of the homecare edition."""
-    from sqlalchemy import select
-
     from p4p.catalogue.models import Checklist
 
     world.load_checklists()
