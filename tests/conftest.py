@@ -1,5 +1,6 @@
-"""Fixtures: an app per test on a clean database (SQLite, or PostgreSQL when
-P4P_TEST_DATABASE_URL is set), clients that sign in through the real forms, and a query counter.
+"""Fixtures: the app under test (built once per run, its configuration fresh for each test) on
+a clean database (SQLite, or PostgreSQL when P4P_TEST_DATABASE_URL is set), clients that sign
+in through the real forms, and a query counter.
 The run writes nothing into the checkout: the instance folder is a temporary one.
 
 The published checklists are parsed and loaded once per run and stay in the catalogue tables
@@ -8,6 +9,7 @@ emptied. A test that loads checklists of its own asks for `empty_catalogue`."""
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 from collections.abc import Iterator
@@ -194,31 +196,70 @@ def catalogue(database_url: str) -> Catalogue:
     return Catalogue()
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers", "own_app: the test changes the app itself (adds routes...), so gets its own"
+    )
+
+
+class Apps:
+    """The app under test and its twin, built once for the run: building an app takes longer
+    than many tests (it compiles every route). Each test gets their configuration afresh."""
+
+    def __init__(self, database_url: str) -> None:
+        self.config = make_config(database_url)
+        self.served = create_app(self.config)
+        self.twin = create_app(self.config)
+        self.settings = copy.deepcopy(dict(self.served.config))
+        self.shape = self.shape_of(self.served)
+
+    def reset(self, **extra) -> None:
+        for app in (self.served, self.twin):
+            app.config.clear()
+            app.config.update(copy.deepcopy(self.settings), **extra)
+
+    @staticmethod
+    def shape_of(app) -> tuple:
+        hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+        return (
+            sorted(f"{rule.rule} {rule.endpoint}" for rule in app.url_map.iter_rules()),
+            sorted(app.view_functions),
+            sorted(app.blueprints),
+            sorted(app.extensions),
+            [sorted(((key, len(funcs)) for key, funcs in hook.items()), key=str) for hook in hooks],
+        )
+
+
 @pytest.fixture(scope="session")
-def twin(database_url: str):
-    """The app whose context test bodies run in (see `app`). One serves the whole run: building
-    an app takes longer than many tests (each one compiles every route)."""
-    return create_app(make_config(database_url))
+def apps(database_url: str) -> Apps:
+    return Apps(database_url)
 
 
 @pytest.fixture
-def app(database_url: str, catalogue: Catalogue, twin, tmp_path, request):
-    """The app under test. The test body runs in the context of a twin app on the same
-    database, with the same configuration: a request made by the test client then gets a fresh
-    context of its own (its own `g` and session), as it would in production, instead of
-    sharing the test's."""
-    config = make_config(database_url, PDF_CACHE_DIR=str(tmp_path / "pdf-cache"))
-    app = create_app(config)
-    twin.config.clear()
-    twin.config.update(app.config)
-    with twin.app_context():
+def app(apps: Apps, catalogue: Catalogue, tmp_path, request):
+    """The app under test, with a fresh configuration. The test body runs in the context of a
+    twin app on the same database, with the same configuration: a request made by the test
+    client then gets a fresh context of its own (its own `g` and session), as it would in
+    production, instead of sharing the test's. A test marked `own_app` gets an app of its own."""
+    apps.reset(PDF_CACHE_DIR=str(tmp_path / "pdf-cache"))
+    app = apps.served
+    if request.node.get_closest_marker("own_app"):
+        app = create_app({**apps.config, "PDF_CACHE_DIR": str(tmp_path / "pdf-cache")})
+    with apps.twin.app_context():
         if "empty_catalogue" not in request.fixturenames:
-            catalogue.publish(config["CHECKLISTS_DIR"])
+            catalogue.publish(apps.config["CHECKLISTS_DIR"])
         yield app
         db.session.remove()
         _empty_tables([t for t in db.metadata.sorted_tables if t not in catalogue.tables])
         try:
             catalogue.check_unchanged()
+            if Apps.shape_of(apps.served) != apps.shape:
+                apps.served = create_app(apps.config)  # for the tests after this one
+                pytest.fail(
+                    "this test changed the app shared by the tests (routes, blueprints or "
+                    "request hooks): mark it @pytest.mark.own_app",
+                    pytrace=False,
+                )
         finally:
             db.engine.dispose()
             with app.app_context():
