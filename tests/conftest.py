@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -210,6 +211,9 @@ class Apps:
         self.config = make_config(database_url)
         self.served = create_app(self.config)
         self.twin = create_app(self.config)
+        for app in (self.served, self.twin):
+            with app.app_context():
+                event.listen(db.engine, "connect", _commit_without_waiting_for_the_disk)
         self.settings = copy.deepcopy(dict(self.served.config))
         self.shape = self.shape_of(self.served)
 
@@ -228,6 +232,18 @@ class Apps:
             sorted(app.extensions),
             [sorted(((key, len(funcs)) for key, funcs in hook.items()), key=str) for hook in hooks],
         )
+
+
+def _commit_without_waiting_for_the_disk(connection, record) -> None:
+    """The test database need not survive a crash of the machine: a commit need not wait until
+    the disk has it (on a busy machine, that wait took more time than building test data)."""
+    cursor = connection.cursor()
+    if isinstance(connection, sqlite3.Connection):
+        cursor.execute("PRAGMA synchronous = OFF")
+    else:
+        cursor.execute("SET synchronous_commit = off")
+        connection.commit()
+    cursor.close()
 
 
 @pytest.fixture(scope="session")
