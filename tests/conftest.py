@@ -183,13 +183,12 @@ class Catalogue:
         with db.engine.connect() as connection:
             return tuple(connection.execute(select(*counts)).one())
 
-    def check_unchanged(self) -> None:
-        if self.fingerprint is not None and self.current() != self.fingerprint:
-            self.fingerprint = None  # the next test loads the published checklists again
-            pytest.fail(
-                "this test changed the catalogue tables without asking for empty_catalogue",
-                pytrace=False,
-            )
+    def changed(self) -> str | None:
+        """What is wrong if a test changed the published catalogue without saying so."""
+        if self.fingerprint is None or self.current() == self.fingerprint:
+            return None
+        self.fingerprint = None  # the next test loads the published checklists again
+        return "this test changed the catalogue tables without asking for empty_catalogue"
 
 
 @pytest.fixture(scope="session")
@@ -221,6 +220,16 @@ class Apps:
         for app in (self.served, self.twin):
             app.config.clear()
             app.config.update(copy.deepcopy(self.settings), **extra)
+
+    def changed(self) -> str | None:
+        """What is wrong if a test changed the shared app itself."""
+        if self.shape_of(self.served) == self.shape:
+            return None
+        self.served = create_app(self.config)  # for the tests after this one
+        return (
+            "this test changed the app shared by the tests (routes, blueprints, extensions or "
+            "request hooks): mark it @pytest.mark.own_app"
+        )
 
     @staticmethod
     def shape_of(app) -> tuple:
@@ -267,19 +276,12 @@ def app(apps: Apps, catalogue: Catalogue, tmp_path, request):
         yield app
         db.session.remove()
         _empty_tables([t for t in db.metadata.sorted_tables if t not in catalogue.tables])
-        try:
-            catalogue.check_unchanged()
-            if Apps.shape_of(apps.served) != apps.shape:
-                apps.served = create_app(apps.config)  # for the tests after this one
-                pytest.fail(
-                    "this test changed the app shared by the tests (routes, blueprints or "
-                    "request hooks): mark it @pytest.mark.own_app",
-                    pytrace=False,
-                )
-        finally:
+        problems = [problem for problem in (catalogue.changed(), apps.changed()) if problem]
+        db.engine.dispose()
+        with app.app_context():
             db.engine.dispose()
-            with app.app_context():
-                db.engine.dispose()
+    if problems:
+        pytest.fail("; ".join(problems), pytrace=False)
 
 
 @pytest.fixture
@@ -297,7 +299,7 @@ def _empty_tables(tables: list[Table]) -> None:
     with db.engine.begin() as connection:
         for table in ordered:
             connection.execute(table.delete())
-        if connection.dialect.name == "postgresql":
+        if connection.dialect.name == "postgresql" and ordered:
             restarts = ", ".join(
                 f"setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)"
                 for t in ordered
