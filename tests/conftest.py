@@ -225,6 +225,8 @@ class Apps:
         """What is wrong if a test changed the shared app itself."""
         if self.shape_of(self.served) == self.shape:
             return None
+        with self.served.app_context():
+            db.engine.dispose()
         self.served = create_app(self.config)  # for the tests after this one
         return (
             "this test changed the app shared by the tests (routes, blueprints, extensions or "
@@ -256,8 +258,12 @@ def _commit_without_waiting_for_the_disk(connection, record) -> None:
 
 
 @pytest.fixture(scope="session")
-def apps(database_url: str) -> Apps:
-    return Apps(database_url)
+def apps(database_url: str) -> Iterator[Apps]:
+    apps = Apps(database_url)
+    yield apps
+    for app in (apps.served, apps.twin):
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -277,7 +283,7 @@ def app(apps: Apps, catalogue: Catalogue, tmp_path, request):
         db.session.remove()
         _empty_tables([t for t in db.metadata.sorted_tables if t not in catalogue.tables])
         problems = [problem for problem in (catalogue.changed(), apps.changed()) if problem]
-        db.engine.dispose()
+    if app is not apps.served:
         with app.app_context():
             db.engine.dispose()
     if problems:
