@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,10 @@ class RowIdConverter(BaseConverter):
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = os.environ.get("P4P_INSTANCE_PATH")
     app = Flask(
         __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

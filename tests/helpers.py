@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from flask.testing import FlaskClient
 
 from p4p.auth import service as accounts
 from p4p.auth.models import Membership, Organisation, OrganisationKind, Role, User
-from p4p.catalogue.loading import load_all
+from p4p.catalogue import ChecklistDef
+from p4p.catalogue.loading import load_all, load_version, read_all
 from p4p.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -41,15 +43,31 @@ def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+@functools.cache
+def parsed_checklists(root: str) -> tuple[tuple[str, ChecklistDef], ...]:
+    """The checklist files under root, parsed once per test run: (path under root, definition)."""
+    base = Path(root)
+    return tuple((path.relative_to(base).as_posix(), found) for path, found in read_all(base))
+
+
+def load_published_checklists(root: str) -> None:
+    """Load the checklists under root from their parsed definitions (safe to run again)."""
+    for source, definition in parsed_checklists(root):
+        load_version(definition, source)
+
+
 class World:
     def __init__(self, app: Flask):
         self.app = app
-        self._catalogue_loaded = False
 
     def load_checklists(self, root: Path | None = None) -> None:
-        load_all(root or Path(self.app.config["CHECKLISTS_DIR"]))
+        """Load the checklist files under `root`. By default the published checklists, which
+        every test but those asking for `empty_catalogue` already has (tests/conftest.py)."""
+        if root is None:
+            load_published_checklists(self.app.config["CHECKLISTS_DIR"])
+        else:
+            load_all(root)
         db.session.commit()
-        self._catalogue_loaded = True
 
     def provider(
         self,

@@ -462,6 +462,7 @@ def test_every_view_declares_an_access_rule(app):
     assert undeclared == []
 
 
+@pytest.mark.own_app
 def test_a_view_without_a_rule_is_refused(app, client):
     from flask import Blueprint
 

@@ -13,7 +13,7 @@ DATA = Path(__file__).parent / "data" / "checklists"
 
 
 @pytest.fixture
-def library(tmp_path):
+def library(tmp_path, empty_catalogue):
     root = tmp_path / "checklists"
     shutil.copytree(DATA, root)
     return root
@@ -120,7 +120,7 @@ def test_validate_command(runner, library, tmp_path):
     assert all(line.count(":") >= 3 for line in lines)
 
 
-def test_the_published_checklists_load(runner, app):
+def test_the_published_checklists_load(runner, empty_catalogue):
     result = runner.invoke(args=["checklists", "load"])
     assert result.exit_code == 0, result.output
     keys = db.session.scalars(select(ChecklistVersion.title)).all()

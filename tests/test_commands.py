@@ -112,6 +112,7 @@ def test_assessments_list(runner, world):
 
 
 def test_p4p_console_script_offers_the_same_commands():
+    import os
     import shutil
     import subprocess
     import sys
@@ -125,7 +126,11 @@ def test_p4p_console_script_offers_the_same_commands():
         text=True,
         timeout=60,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "P4P_ENV": "development"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "P4P_ENV": "development",
+            "P4P_INSTANCE_PATH": os.environ["P4P_INSTANCE_PATH"],
+        },
     )
     assert result.returncode == 0, result.stderr
     assert "validate" in result.stdout and "load" in result.stdout

@@ -61,6 +61,17 @@ def test_environment_variables_are_read(monkeypatch):
     assert len(app.config["SECRET_KEY"]) >= 32
 
 
+def test_instance_folder_comes_from_p4p_instance_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("P4P_ENV", "development")
+    monkeypatch.delenv("P4P_SECRET_KEY", raising=False)
+    monkeypatch.setenv("P4P_INSTANCE_PATH", str(tmp_path / "elsewhere"))
+    app = create_app()
+    assert app.instance_path == str(tmp_path / "elsewhere")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/elsewhere/p4p.sqlite3")
+    secret = tmp_path / "elsewhere" / "development-secret-key"
+    assert secret.read_text() == app.config["SECRET_KEY"]
+
+
 def test_unknown_environment_is_refused():
     with pytest.raises(ConfigError, match="P4P_ENV"):
         create_app({"P4P_ENV": "staging"})

@@ -3,6 +3,7 @@ discard its changes. The status code does not decide, so a 409 or 429 can tell t
 
 from __future__ import annotations
 
+import pytest
 from flask import abort
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ def _count(name: str) -> int:
     return db.session.scalar(select(func.count(Organisation.id)).where(Organisation.name == name))
 
 
+@pytest.mark.own_app
 def test_commit_unless_the_view_raised_or_discarded(app, client):
     def add(name: str) -> None:
         tenancy.enter(tenancy.everything("test view"))
