@@ -31,6 +31,15 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_DAYS": 14,
     "NOTE_MAX_LENGTH": 4000,
     "PDF_CACHE_MAX_AGE_DAYS": 30,
+    # Renders run outside the request: "internal" starts one render thread (its WeasyPrint in a
+    # child process) inside each web process when first needed; "external" leaves them to
+    # `flask render-worker` (docs/architecture.md, "PDFs are made off the request").
+    "P4P_RENDER_WORKER": "internal",
+    "PDF_RENDER_TIME_LIMIT": 120,  # seconds; a render that takes longer is stopped, and fails
+    "PDF_RENDER_RETRY_AFTER": 600,  # seconds before a failed document is tried again
+    "PDF_ACTIONS_PER_STATEMENT": 5,  # the most urgent; the rest are counted, and in the CSV
+    "RATE_LIMIT_ACTIONS_PER_HOUR": 200,  # new improvement actions, per organisation
+    "RATE_LIMIT_ASSESSMENTS_PER_HOUR": 20,  # new assessments, per organisation
 }
 
 # Environment variables read, with the config key each one sets.
@@ -39,6 +48,7 @@ ENVIRONMENT = {
     "P4P_SECRET_KEY": "SECRET_KEY",
     "P4P_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
+    "P4P_RENDER_WORKER": "P4P_RENDER_WORKER",
 }
 
 
@@ -90,6 +100,11 @@ def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[s
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _development_secret(Path(instance_path))
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    if config["P4P_RENDER_WORKER"] not in {"internal", "external"}:
+        raise ConfigError(
+            "P4P_RENDER_WORKER must be internal (renders in a thread of the web app) or "
+            f"external (`flask render-worker`), not {config['P4P_RENDER_WORKER']!r}"
+        )
 
     secret = str(config.get("SECRET_KEY") or "")
     weak = secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
