@@ -77,14 +77,14 @@ def test_the_plan_shows_the_most_urgent_actions_per_statement_and_counts_the_res
     data = report_data.action_plan(db.session.get(Assessment, assessment.id))
     (section,) = data["action_sections"]
     shown = [row["what"] for row in section["actions"] if "more" not in row]
-    assert shown == [f"Action number {n}" for n in range(1, 6)]
-    assert section["actions"][-1] == {"statement": statement.text, "more": 3}
-    assert (data["action_count"], data["actions_not_shown"]) == (8, 3)
+    assert shown == [f"Action number {n}" for n in range(1, 4)]
+    assert section["actions"][-1] == {"statement": statement.text, "more": 5}
+    assert (data["action_count"], data["actions_not_shown"]) == (8, 5)
 
     sign_in(client, owner)
     text = text_of(download_pdf(client, f"/assessments/{assessment.id}/action-plan.pdf").data)
-    assert "Action number 5" in text and "Action number 6" not in text
-    assert "And 3 more for" in text
+    assert "Action number 3" in text and "Action number 4" not in text
+    assert "And 5 more for" in text
     assert f"/assessments/{assessment.id}/actions.csv" in text
 
 

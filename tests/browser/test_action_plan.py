@@ -43,9 +43,15 @@ def test_add_action_complete_and_download_the_plan(page):
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Result: Winter 2027")
 
-    with page.expect_download() as info:
+    # The plan is made off the request: a page says so and starts the download when it is ready.
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("link", name="Improvement action plan").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Preparing the improvement action plan"
+        )
     download = info.value
+    expect(page.locator("[data-render-wait]")).to_contain_text("It is ready")
+    assert_accessible(page)
     assert re.match(
         r"plan-ahead-care_homecare_winter-2027_action-plan_\d{4}-\d\d-\d\d\.pdf",
         download.suggested_filename,
