@@ -72,7 +72,10 @@ def live_server(server_database, tmp_path_factory):
         "P4P_DATABASE_URL": server_database,
         "PYTHONWARNINGS": "ignore",
     }
-    log = tmp_path_factory.mktemp("server") / "server.log"
+    folder = tmp_path_factory.mktemp("server")
+    log = folder / "server.log"
+    # PDFs are cached outside the checkout (by default they go to its instance folder).
+    factory = f"p4p:create_app({{'PDF_CACHE_DIR': {str(folder / 'pdf-cache')!r}}})"
     with open(log, "w") as out:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [
@@ -80,7 +83,7 @@ def live_server(server_database, tmp_path_factory):
                 "-m",
                 "flask",
                 "--app",
-                "p4p",
+                factory,
                 "run",
                 "--port",
                 str(port),
