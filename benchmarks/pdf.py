@@ -93,6 +93,7 @@ def renders() -> None:
             or f"sqlite:///{folder}/bench.sqlite3",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "PDF_CACHE_DIR": str(folder / "cache"),
+            "P4P_RENDER_WORKER": "external",  # the benchmark runs the queue itself
         }
     )
     with app.app_context():
