@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, g, make_response, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -118,9 +118,16 @@ def _register_commands(app: Flask) -> None:
     from p4p.auth.commands import users_cli
     from p4p.catalogue.commands import checklists_cli
     from p4p.demo import demo_command
-    from p4p.reports.commands import report_cli
+    from p4p.reports.commands import render_worker, report_cli
 
-    for command in (assessments_cli, users_cli, checklists_cli, demo_command, report_cli):
+    for command in (
+        assessments_cli,
+        users_cli,
+        checklists_cli,
+        demo_command,
+        report_cli,
+        render_worker,
+    ):
         app.cli.add_command(command)
 
 
@@ -183,7 +190,11 @@ def _register_request_hooks(app: Flask) -> None:
         g.discard_changes = True
         if error.code is None or error.code < 400:
             return error
-        return render_template("errors.html", error=error), error.code
+        response = make_response(render_template("errors.html", error=error), error.code)
+        for header, value in error.get_headers():  # Retry-After of a 429, Allow of a 405
+            if header.lower() != "content-type":
+                response.headers[header] = value
+        return response
 
     @app.context_processor
     def template_globals() -> dict[str, Any]:

@@ -42,6 +42,17 @@ DEFAULTS: dict[str, Any] = {
     "INVITATION_DAYS": 14,
     "NOTE_MAX_LENGTH": 4000,
     "PDF_CACHE_MAX_AGE_DAYS": 30,
+    # Renders run outside the request: "internal" starts one render thread (its WeasyPrint in a
+    # child process) inside each web process when first needed; "external" leaves them to
+    # `flask render-worker` (docs/architecture.md, "PDFs are made off the request").
+    "P4P_RENDER_WORKER": "internal",
+    "PDF_RENDER_TIME_LIMIT": 120,  # seconds; a render that takes longer is stopped, and fails
+    "PDF_RENDER_RETRY_AFTER": 600,  # seconds before a failed document is tried again
+    # At most this many actions per statement in a PDF, the most urgent; the rest are counted
+    # there, and all are in the CSV. 72 statements x 3 = 216 at most: about 8 s to render.
+    "PDF_ACTIONS_PER_STATEMENT": 3,
+    "RATE_LIMIT_ACTIONS_PER_HOUR": 200,  # new improvement actions, per organisation
+    "RATE_LIMIT_ASSESSMENTS_PER_HOUR": 20,  # new assessments, per organisation
 }
 
 # Environment variables read, with the config key each one sets.
@@ -52,6 +63,7 @@ ENVIRONMENT = {
     "P4P_CHECKLISTS_DIR": "CHECKLISTS_DIR",
     "P4P_BASE_URL": "BASE_URL",
     "P4P_TRUSTED_PROXIES": "P4P_TRUSTED_PROXIES",
+    "P4P_RENDER_WORKER": "P4P_RENDER_WORKER",
 }
 
 
@@ -118,6 +130,11 @@ def build(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[s
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = _development_secret(Path(instance_path))
     config["TESTING"] = env == "testing" or bool(config.get("TESTING"))
+    if config["P4P_RENDER_WORKER"] not in {"internal", "external"}:
+        raise ConfigError(
+            "P4P_RENDER_WORKER must be internal (renders in a thread of the web app) or "
+            f"external (`flask render-worker`), not {config['P4P_RENDER_WORKER']!r}"
+        )
 
     secret = str(config.get("SECRET_KEY") or "")
     weak = secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH

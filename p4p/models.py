@@ -13,6 +13,7 @@ from p4p.auth.models import (
     User,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.reports.models import JobStatus, RenderJob
 
 __all__ = [
     "Action",
@@ -23,10 +24,12 @@ __all__ = [
     "Checklist",
     "ChecklistVersion",
     "Invitation",
+    "JobStatus",
     "Membership",
     "Organisation",
     "OrganisationKind",
     "Rating",
+    "RenderJob",
     "Role",
     "Section",
     "SectionResult",

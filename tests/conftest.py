@@ -151,6 +151,9 @@ def make_config(database_url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "CHECKLISTS_DIR": str(ROOT / "checklists"),
+        # No render thread inside the app under test: tests run the queue themselves, with
+        # p4p.reports.jobs.run_pending_jobs(), when they choose.
+        "P4P_RENDER_WORKER": "external",
         **extra,
     }
 

@@ -133,3 +133,16 @@ def completed_assessment(owner: User, version, title: str, rate, days_ago: int =
     db.session.add_all(store_results(assessment, outcome))
     db.session.commit()
     return assessment
+
+
+def download_pdf(client: FlaskClient, url: str, **kwargs):
+    """A PDF as a browser gets it: asked for, made by the render queue (run here, in the
+    test, rather than by a worker), then asked for again at the same address."""
+    from p4p.reports.jobs import run_pending_jobs
+
+    response = client.get(url, **kwargs)
+    if response.status_code == 202:
+        assert run_pending_jobs() >= 1
+        response = client.get(url, **kwargs)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response

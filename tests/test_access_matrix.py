@@ -1,6 +1,7 @@
 """Every route, for every kind of visitor: who gets in, who is refused, who sees nothing.
 
-Expected outcomes: ok (the page or action works: 2xx, or a redirect that is not to sign-in),
+Expected outcomes: ok (the page or action works: 2xx, a PDF being prepared (202) included, or
+a redirect that is not to sign-in),
 login (sent to sign in), 403 (signed in but not allowed), 404 (another organisation's record).
 """
 
@@ -356,6 +357,18 @@ def scene(world):
             ),
         ),
         Route(
+            "reports.actions_csv",
+            "GET",
+            f"{a}/actions.csv",
+            outcome_for(
+                anonymous="login",
+                team="ok",
+                other_provider="404",
+                commissioner="403",
+                operator="403",
+            ),
+        ),
+        Route(
             "admin.index",
             "GET",
             "/admin/",
@@ -406,7 +419,7 @@ def scene(world):
 def judge(response) -> str:
     if response.status_code in (302, 303):
         return "login" if response.headers["Location"].startswith("/signin") else "ok"
-    if response.status_code in (200, 201, 422):
+    if response.status_code in (200, 201, 202, 422):
         return "ok"
     return str(response.status_code)
 

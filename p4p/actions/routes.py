@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from p4p import access
+from p4p import access, ratelimits
 from p4p.actions import service
 from p4p.actions.forms import ActionForm, ActionUpdateForm
-from p4p.actions.models import ActionStatus
+from p4p.actions.models import Action, ActionStatus
 from p4p.assessments import service as assessments
 from p4p.safe_redirect import is_local_path
 
@@ -30,6 +30,10 @@ def new(assessment_id: int, key: str):
             description="This statement is already at the top of the scale, so there is "
             "no gap to act on.",
         )
+    # Asked before the form is shown too, so nobody fills it in for nothing.
+    ratelimits.check(
+        Action, assessment.organisation_id, "RATE_LIMIT_ACTIONS_PER_HOUR", "improvement actions"
+    )
     form = ActionForm()
     if form.validate_on_submit():
         action = service.create(

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from p4p import access, scoring
+from p4p import access, ratelimits, scoring
 from p4p.actions import service as actions
 from p4p.assessments import service
 from p4p.assessments.forms import (
@@ -46,6 +46,13 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @access.rule(access.ASSESSMENT_MANAGE)
 def new():
+    # Asked before the form is shown too, so nobody fills it in for nothing.
+    ratelimits.check(
+        Assessment,
+        access.current_organisation().id,
+        "RATE_LIMIT_ASSESSMENTS_PER_HOUR",
+        "assessments",
+    )
     versions = queries.latest_versions()
     form = NewAssessmentForm()
     form.set_versions(versions)

@@ -1,7 +1,10 @@
-"""flask report action-plan|assessment ASSESSMENT_ID --output FILE"""
+"""flask report action-plan|assessment ASSESSMENT_ID --output FILE (renders here and now);
+flask render-worker (makes the documents web requests queued)."""
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
 
 import click
@@ -9,6 +12,8 @@ from flask.cli import AppGroup
 
 from p4p import tenancy
 from p4p.assessments.service import get_assessment
+from p4p.extensions import db
+from p4p.reports import jobs, renderer
 from p4p.reports.documents import make
 
 report_cli = AppGroup("report", help="Make PDF documents for operators and batch use.")
@@ -50,3 +55,35 @@ def action_plan(assessment_id: int, output: Path) -> None:
 def assessment_report(assessment_id: int, output: Path) -> None:
     """The full assessment report, with progress and the action plan."""
     _write(assessment_id, "assessment-report", output)
+
+
+@click.command("render-worker")
+@click.option("--once", is_flag=True, help="Run the queued jobs, then stop.")
+@click.option(
+    "--poll",
+    default=jobs.IDLE_POLL_SECONDS,
+    show_default=True,
+    type=click.FloatRange(0.1, 60),
+    help="Seconds between looks at the queue when it is empty.",
+)
+def render_worker(once: bool, poll: float) -> None:
+    """Make the PDFs web requests asked for (with P4P_RENDER_WORKER=external).
+
+    Each job is rendered in a child process with the time limit PDF_RENDER_TIME_LIMIT,
+    reading only its own organisation's data; each organisation has one render at a time."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo("The render worker is waiting for jobs (stop it with Ctrl-C).")
+    try:
+        while not stop.is_set():
+            ran = jobs.run_pending_jobs()
+            if ran:
+                click.echo(f"Made {ran} document{'s' if ran != 1 else ''}.")
+            db.session.remove()
+            if once:
+                break
+            stop.wait(poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        renderer.shared().close()

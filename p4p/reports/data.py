@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+
+from flask import current_app
 
 from p4p import scoring
 from p4p.actions import service as actions
+from p4p.actions.models import Action
 from p4p.assessments import service as assessments
 from p4p.assessments.models import Assessment
 from p4p.dates import day
 from p4p.progress import charts
 from p4p.progress import service as progress
+
+
+def _urgency(action: Action) -> tuple[bool, date, int]:
+    """Open actions first, the soonest due (so the overdue) first; then the finished ones."""
+    return (not action.is_open, action.due_on, action.id)
+
+
+def actions_by_statement(assessment: Assessment) -> dict[str, list[Action]]:
+    """The actions a document of this assessment is about, by statement key, most urgent first:
+    the edition's open actions wherever they came from, and any made from this assessment."""
+    found = actions.for_statements(
+        assessment.organisation_id,
+        assessment.version.checklist_id,
+        [s.key for s in assessment.version.content.statements()],
+        assessment_id=assessment.id,
+    )
+    return {key: sorted(rows, key=_urgency) for key, rows in found.items()}
+
+
+def actions_per_statement() -> int:
+    return int(current_app.config["PDF_ACTIONS_PER_STATEMENT"])
+
+
+def csv_path(assessment: Assessment) -> str:
+    return f"/assessments/{assessment.id}/actions.csv"
 
 
 def _common(assessment: Assessment) -> dict[str, Any]:
@@ -19,19 +48,21 @@ def _common(assessment: Assessment) -> dict[str, Any]:
     ratings = assessments.ratings_by_key(assessment)
     result = assessments.result(assessment, ratings)
     today = actions.today()
-    by_statement = actions.for_statements(
-        assessment.organisation_id,
-        version.checklist_id,
-        [s.key for s in checklist.statements()],
-        assessment_id=assessment.id,
-    )
+    by_statement = actions_by_statement(assessment)
+    # What a document holds is bounded: at most this many actions for each statement (the most
+    # urgent); the others are counted, and every one is in the CSV download.
+    cap = actions_per_statement()
     sections = []
+    every: list[Action] = []
+    not_shown = 0
     for section in checklist.sections:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for statement in section.statements:
             rating = ratings.get(statement.key)
             current = checklist.label_of(rating.scale_key) if rating else "Not rated"
-            for action in by_statement.get(statement.key, []):
+            found = by_statement.get(statement.key, [])
+            every.extend(found)
+            for action in found[:cap]:
                 rows.append(
                     {
                         "statement": statement.text,
@@ -46,9 +77,11 @@ def _common(assessment: Assessment) -> dict[str, Any]:
                         "drop_reason": action.drop_reason,
                     }
                 )
+            if len(found) > cap:
+                not_shown += len(found) - cap
+                rows.append({"statement": statement.text, "more": len(found) - cap})
         if rows:
             sections.append({"title": section.title, "actions": rows})
-    all_actions = [a for s in sections for a in s["actions"]]
     return {
         "provider": assessment.organisation.name,
         "edition": version.title,
@@ -71,8 +104,11 @@ def _common(assessment: Assessment) -> dict[str, Any]:
             for s in result.sections
         ],
         "action_sections": sections,
-        "action_count": len(all_actions),
-        "overdue_count": sum(1 for a in all_actions if a["overdue"]),
+        "action_count": len(every),
+        "overdue_count": sum(1 for a in every if a.is_overdue(today)),
+        "actions_per_statement": cap,
+        "actions_not_shown": not_shown,
+        "csv_path": csv_path(assessment),
         "generated_on": day(today),
         "_ratings": ratings,
         "_result": result,
@@ -174,3 +210,49 @@ def _change(change: progress.StatementChange) -> dict[str, str]:
         "before": change.before,
         "after": change.after,
     }
+
+
+CSV_HEADER = (
+    "Section",
+    "Statement",
+    "Rated now",
+    "What we will do",
+    "Who leads it",
+    "By when",
+    "Status",
+    "Completed on",
+    "Overdue",
+    "Involving people and families",
+    "Reason for dropping",
+)
+
+
+def action_table(assessment: Assessment) -> list[tuple[str, ...]]:
+    """Every action the action plan is about, uncapped, in the plan's order, as rows of text
+    (dates as YYYY-MM-DD, which spreadsheets read as dates): the CSV download."""
+    checklist = assessment.version.content
+    ratings = assessments.ratings_by_key(assessment)
+    by_statement = actions_by_statement(assessment)
+    today = actions.today()
+    rows = []
+    for section in checklist.sections:
+        for statement in section.statements:
+            rating = ratings.get(statement.key)
+            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
+            for action in by_statement.get(statement.key, []):
+                rows.append(
+                    (
+                        section.title,
+                        statement.text,
+                        current,
+                        action.what,
+                        action.lead,
+                        action.due_on.isoformat(),
+                        action.status_enum.label,
+                        action.completed_on.isoformat() if action.completed_on else "",
+                        "Yes" if action.is_overdue(today) else "No",
+                        action.involvement,
+                        action.drop_reason,
+                    )
+                )
+    return rows

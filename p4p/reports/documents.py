@@ -88,13 +88,20 @@ def fingerprint(assessment: Assessment, kind: str) -> str:
         "actions": list(actions),
         "history": list(history),
         "today": today(),
+        "actions_per_statement": report_data.actions_per_statement(),
     }
     payload = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def html(assessment: Assessment, kind: str) -> str:
+    """The document as HTML for WeasyPrint: its data gathered and put in its template."""
+    return pdf.render_html(kind, DOCUMENTS[kind](assessment))
+
+
 def make(assessment: Assessment, kind: str) -> tuple[pdf.Document, str]:
-    """The document and its file name; rendered only when its fingerprint is new."""
+    """The document and its file name, rendered here and now when its fingerprint is new: for
+    operators (`flask report`). Web requests never render; they queue a job (reports/jobs.py)."""
     key = fingerprint(assessment, kind)
     found = pdf.cached(key)
     if found is None:

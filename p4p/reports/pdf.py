@@ -107,15 +107,23 @@ def refuse_attachments(html: str) -> None:
         raise ValueError("refused to embed attachments in a PDF")
 
 
-def render_pdf(template: str, data: dict[str, Any]) -> bytes:
-    html = render_html(template, data)
+def print_folder() -> Path:
+    return Path(current_app.template_folder) / "pdf"
+
+
+def write_pdf(html: str, folder: Path) -> bytes:
+    """WeasyPrint's part: HTML to PDF/UA, fetching nothing but files in the print folder. It
+    needs no application, so the render worker runs it in a child process."""
     refuse_attachments(html)
-    print_folder = Path(current_app.template_folder) / "pdf"
     return HTML(
         string=html,
-        base_url=print_folder.as_uri() + "/",
-        url_fetcher=LocalOnlyFetcher([print_folder]),
+        base_url=folder.as_uri() + "/",
+        url_fetcher=LocalOnlyFetcher([folder]),
     ).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_pdf(template: str, data: dict[str, Any]) -> bytes:
+    return write_pdf(render_html(template, data), print_folder())
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,77 @@
-"""Downloading an assessment's improvement action plan and report as PDFs."""
+"""Downloading an assessment's improvement action plan and report as PDFs, and its actions as
+a CSV spreadsheet.
+
+A PDF in the cache is sent at once (200, with its fingerprint as ETag). Otherwise the request
+queues a render job and answers 202 with a page that says the document is being prepared and
+refreshes itself; once the file exists, the same address sends it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+import csv
+import io
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from p4p import access
 from p4p.assessments import service as assessments
-from p4p.reports.documents import make
+from p4p.reports import data as report_data
+from p4p.reports import jobs, pdf
+from p4p.reports.documents import file_name, fingerprint
+from p4p.reports.models import JobStatus
 
 bp = access.protect(Blueprint("reports", __name__))
 
+TITLES = {"action-plan": "improvement action plan", "assessment-report": "assessment report"}
+ENDPOINTS = {"action-plan": "reports.action_plan", "assessment-report": "reports.assessment_report"}
+REFRESH_SECONDS = 3
 
-def _send(assessment_id: int, kind: str) -> Response:
-    document, name = make(assessments.get_assessment(assessment_id), kind)
-    response = Response(document.content, mimetype="application/pdf")
-    response.set_etag(document.etag)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["X-P4P-Cache"] = "hit" if document.cached else "miss"
-    return response.make_conditional(request)
+
+def _send(assessment_id: int, kind: str):
+    assessment = assessments.get_assessment(assessment_id)
+    key = fingerprint(assessment, kind)
+    found = pdf.cached(key)
+    url = url_for(ENDPOINTS[kind], assessment_id=assessment.id)
+    page = {
+        "assessment": assessment,
+        "what": TITLES[kind],
+        "url": url,
+        "csv_url": url_for("reports.actions_csv", assessment_id=assessment.id),
+    }
+    if found is not None and request.args.get("waiting"):
+        # The "being prepared" page refreshed to here: a page that sends the browser on to the
+        # file once (a download leaves this page in place, so it must not refresh again).
+        return render_template("reports/ready.html", size=len(found.content), **page)
+    if found is not None:
+        response = Response(found.content, mimetype="application/pdf")
+        response.set_etag(found.etag)
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{file_name(assessment, kind)}"'
+        )
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["X-P4P-Cache"] = "hit"
+        return response.make_conditional(request)
+
+    job = jobs.request_render(assessment, kind, key)
+    if job.status == JobStatus.FAILED.value:
+        body = render_template("reports/failed.html", job=job, retry_at=jobs.retry_at(job), **page)
+        response = Response(body, status=503)
+        response.headers["Retry-After"] = str(current_app.config["PDF_RENDER_RETRY_AFTER"])
+    else:
+        body = render_template(
+            "reports/preparing.html",
+            job=job,
+            refresh=REFRESH_SECONDS,
+            waiting_url=url_for(ENDPOINTS[kind], assessment_id=assessment.id, waiting=1),
+            **page,
+        )
+        response = Response(body, status=202)
+        response.headers["Retry-After"] = str(REFRESH_SECONDS)
+        worker = jobs.worker_of(current_app._get_current_object())  # type: ignore[attr-defined]
+        if worker is not None:
+            # After the response is sent, so after the request's commit made the job visible.
+            response.call_on_close(worker.wake)
+    response.headers["X-P4P-Cache"] = "queued"
+    return response
 
 
 @bp.get("/assessments/<id:assessment_id>/action-plan.pdf")
@@ -31,3 +84,28 @@ def action_plan(assessment_id: int):
 @access.rule(access.ASSESSMENT_READ)
 def assessment_report(assessment_id: int):
     return _send(assessment_id, "assessment-report")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@bp.get("/assessments/<id:assessment_id>/actions.csv")
+@access.rule(access.ASSESSMENT_READ)
+def actions_csv(assessment_id: int):
+    """Every action of the action plan, uncapped: UTF-8 with a byte order mark (so Excel reads
+    the accents right), one header row."""
+    assessment = assessments.get_assessment(assessment_id)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(report_data.CSV_HEADER)
+    for row in report_data.action_table(assessment):
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    name = file_name(assessment, "actions").removesuffix(".pdf") + ".csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

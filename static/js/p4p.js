@@ -195,6 +195,29 @@
     });
   }
 
+  // A document being prepared: ask every few seconds, then start the download. (Without
+  // script, the page refreshes itself instead.) The page stays, with its status updated.
+  document.querySelectorAll("[data-render-wait]").forEach(function (box) {
+    var tries = 0;
+    function check() {
+      tries += 1;
+      fetch(box.getAttribute("data-poll"), { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) {
+          if (response.status === 202 && tries < 200) {
+            setTimeout(check, 3000);
+          } else if (response.status === 200) {
+            box.querySelector("[data-role=message]").textContent =
+              "It is ready: the download starts now. If it does not, use “Check again now”.";
+            window.location.href = box.getAttribute("data-file");
+          } else {
+            window.location.reload(); // it failed: show what the server says
+          }
+        })
+        .catch(function () { setTimeout(check, 6000); });
+    }
+    setTimeout(check, 3000);
+  });
+
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     statements(form).forEach(function (statement) { watch(form, statement); });
     // The form posts every statement of the section. Posting while a statement is still saving

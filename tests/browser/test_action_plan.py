@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -47,9 +48,15 @@ def test_add_action_complete_and_download_the_plan(page):
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Result: Winter 2027")
 
-    with page.expect_download() as info:
+    # The plan is made off the request: a page says so and starts the download when it is ready.
+    with page.expect_download(timeout=120_000) as info:
         page.get_by_role("link", name="Improvement action plan").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Preparing the improvement action plan"
+        )
     download = info.value
+    expect(page.locator("[data-render-wait]")).to_contain_text("It is ready")
+    assert_accessible(page)
     assert re.match(
         r"plan-ahead-care_homecare_winter-2027_action-plan_\d{4}-\d\d-\d\d\.pdf",
         download.suggested_filename,
@@ -69,3 +76,38 @@ def test_add_action_complete_and_download_the_plan(page):
     page.goto("/progress/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Progress")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_a_document_being_prepared_downloads_when_ready(browser, live_server, script):
+    """The first download of a document waits on a page that says it is being prepared; with
+    script, p4p.js asks in the background and starts the download; without, the page refreshes
+    (meta refresh in noscript) to a 'ready' page that sends the browser on to the file once."""
+    context = browser.new_context(base_url=live_server, java_script_enabled=script)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        suffix = "script" if script else "plain"
+        sign_up(page, f"Prepared Care {suffix}", f"owner@prepared-{suffix}.example")
+        page.goto("/assessments/new")
+        page.get_by_label("Person-centred support at home").check()
+        page.get_by_label("Title or period").fill("Spring 2028")
+        page.get_by_role("button", name="Start the assessment").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Spring 2028")
+
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_role("link", name="Assessment report").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Preparing the assessment report"
+            )
+        assert info.value.path().read_bytes().startswith(b"%PDF")
+        if script:
+            expect(page.locator("[data-render-wait]")).to_contain_text("It is ready")
+            assert_accessible(page)
+        else:  # (axe needs script: the page is the same template as the pages it checks)
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "The assessment report is ready"
+            )
+            expect(page.get_by_role("link", name="Download the assessment report")).to_be_visible()
+    finally:
+        context.close()
