@@ -64,6 +64,7 @@ def test_environment_variables_are_read(monkeypatch):
 def test_instance_folder_comes_from_p4p_instance_path(tmp_path, monkeypatch):
     monkeypatch.setenv("P4P_ENV", "development")
     monkeypatch.delenv("P4P_SECRET_KEY", raising=False)
+    monkeypatch.delenv("P4P_DATABASE_URL", raising=False)
     monkeypatch.setenv("P4P_INSTANCE_PATH", str(tmp_path / "elsewhere"))
     app = create_app()
     assert app.instance_path == str(tmp_path / "elsewhere")
