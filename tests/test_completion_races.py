@@ -104,3 +104,27 @@ def test_a_save_after_completion_is_refused(app, database_url, draft):
         )
     ).all()
     assert assessment.is_completed and late == []
+
+
+def test_a_save_into_a_draft_deleted_meanwhile_is_not_called_unchanged(app, database_url, draft):
+    owner, assessment_id, statement = draft
+    organisation_id = owner.organisation.id
+    with tenancy.within(tenancy.organisation(organisation_id)):
+        saving = service.get_assessment(assessment_id)  # read before a colleague deletes it
+        assert saving.is_draft and saving.version.content
+    outcome, pid = [], []
+
+    def delete():
+        service.delete_draft(service.get_assessment(assessment_id, lock="update"))
+        return "deleted"
+
+    thread = threading.Thread(
+        target=in_other_session, args=(database_url, organisation_id, delete, outcome, pid)
+    )
+    thread.start()
+    thread.join(timeout=30)
+    assert outcome == ["deleted"]
+    with tenancy.within(tenancy.organisation(organisation_id)):
+        with pytest.raises(service.AssessmentGone):
+            service.save_rating(saving, statement, "doing", "lost?", 1, owner.id)
+    db.session.rollback()
