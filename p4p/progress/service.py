@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from p4p import scoring
@@ -50,6 +50,17 @@ class Snapshot:
 
     def section_percent(self, section_key: str) -> int | None:
         return next((s.percent for s in self.section_scores if s.key == section_key), None)
+
+
+def in_edition(statement: Select, organisation_id: int, checklist_id: int) -> Select:
+    """Limit a statement to an organisation's completed assessments of one edition."""
+    return statement.join(
+        ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id
+    ).where(
+        Assessment.organisation_id == organisation_id,
+        Assessment.status == AssessmentStatus.COMPLETED.value,
+        ChecklistVersion.checklist_id == checklist_id,
+    )
 
 
 def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> Snapshot:
@@ -99,13 +110,7 @@ def completed(
     """The edition's completed assessments, newest last; at most `limit` of the newest, none
     completed after `up_to` (in completion order, so the same day's later ones are left out)."""
     statement = (
-        select(Assessment)
-        .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.status == AssessmentStatus.COMPLETED.value,
-            ChecklistVersion.checklist_id == checklist_id,
-        )
+        in_edition(select(Assessment), organisation_id, checklist_id)
         .options(
             joinedload(Assessment.version).joinedload(ChecklistVersion.checklist),
             selectinload(Assessment.section_results),
@@ -132,7 +137,8 @@ def history(
 
 
 def count_completed(organisation_id: int, checklist_id: int) -> int:
-    return len(choices(organisation_id, checklist_id))
+    statement = in_edition(select(func.count(Assessment.id)), organisation_id, checklist_id)
+    return db.session.scalar(statement) or 0
 
 
 @dataclass(frozen=True)
@@ -147,14 +153,11 @@ class Choice:
 def choices(organisation_id: int, checklist_id: int) -> list[Choice]:
     """Every completed assessment of the edition, oldest first: ids, titles and dates only."""
     rows = db.session.execute(
-        select(Assessment.id, Assessment.title, Assessment.completed_dt)
-        .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
-        .where(
-            Assessment.organisation_id == organisation_id,
-            Assessment.status == AssessmentStatus.COMPLETED.value,
-            ChecklistVersion.checklist_id == checklist_id,
-        )
-        .order_by(Assessment.completed_dt, Assessment.id)
+        in_edition(
+            select(Assessment.id, Assessment.title, Assessment.completed_dt),
+            organisation_id,
+            checklist_id,
+        ).order_by(Assessment.completed_dt, Assessment.id)
     )
     return [Choice(row.id, row.title, row.completed_dt.date()) for row in rows]
 

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from p4p.actions.models import Action
 from p4p.actions.service import today
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating
-from p4p.catalogue.models import ChecklistVersion
+from p4p.assessments.models import Assessment, Rating
 from p4p.extensions import db
+from p4p.progress.service import in_edition
 from p4p.reports import data as report_data
 from p4p.reports import pdf
 
@@ -64,12 +64,10 @@ def fingerprint(assessment: Assessment, kind: str) -> str:
         )
     ).one()
     history = db.session.execute(
-        select(func.count(Assessment.id), func.max(Assessment.completed_dt))
-        .join(ChecklistVersion, Assessment.checklist_version_id == ChecklistVersion.id)
-        .where(
-            Assessment.organisation_id == assessment.organisation_id,
-            Assessment.status == AssessmentStatus.COMPLETED.value,
-            ChecklistVersion.checklist_id == version.checklist_id,
+        in_edition(
+            select(func.count(Assessment.id), func.max(Assessment.completed_dt)),
+            assessment.organisation_id,
+            version.checklist_id,
         )
     ).one()
     parts = {
