@@ -257,3 +257,36 @@ def test_a_long_action_list_is_shown_a_page_at_a_time(client, owner, assessment,
     assert 'rel="prev"' in last and 'rel="next"' not in last
     beyond = client.get("/actions/?page=99")
     assert beyond.status_code == 200 and "Action number" not in beyond.get_data(as_text=True)
+
+
+def test_home_page_counts_open_and_overdue_actions_and_how_much_a_draft_has_rated(
+    client, owner, assessment, homecare
+):
+    from p4p.actions import service as actions
+
+    statements = list(homecare.content.statements())
+    for n, days in enumerate((-3, -1, 10, 20)):
+        actions.create(
+            assessment,
+            statements[n],
+            owner.id,
+            what=f"Action {n}",
+            lead="Lead",
+            due_on=date.today() + timedelta(days=days),
+        )
+    for statement, scale in ((statements[0], "doing"), (statements[1], None)):
+        db.session.add(
+            Rating(
+                organisation_id=assessment.organisation_id,
+                assessment_id=assessment.id,
+                statement_id=statement.id,
+                scale_key=scale,
+                note="",
+            )
+        )
+    db.session.commit()
+    sign_in(client, owner)
+    home = client.get("/").get_data(as_text=True)
+    assert "4 open actions</a>" in home and "2 overdue</strong>" in home
+    assert 'href="/actions/?status=open&amp;overdue=1"' in home
+    assert f"Spring 2027</a>: 1 of {len(statements)} statements rated" in home

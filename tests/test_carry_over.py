@@ -126,3 +126,17 @@ def test_confirming_or_changing_clears_the_mark_and_the_earlier_assessment_never
 
     page = client.get(f"/assessments/{assessment.id}/complete").get_data(as_text=True)
     assert "carried over and not yet confirmed" in page
+
+
+def test_starting_from_the_last_assessment_is_offered_only_once_there_is_one(
+    client, world, homecare
+):
+    from tests.helpers import completed_assessment, sign_in
+
+    owner = world.provider("Brand New Homecare")
+    sign_in(client, owner)
+    page = client.get("/assessments/new").get_data(as_text=True)
+    assert 'value="previous"' not in page and "Start from" not in page
+    completed_assessment(owner, homecare, "First", lambda i, _: ("doing", ""))
+    page = client.get("/assessments/new").get_data(as_text=True)
+    assert 'value="blank"' in page and 'value="previous"' in page

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import selectinload
 
 from p4p import tenancy
@@ -173,6 +173,24 @@ def page(organisation_id: int, criteria: ActionFilter, number: int) -> Paginatio
     return db.paginate(
         query(organisation_id, criteria), page=number, per_page=PER_PAGE, error_out=False
     )
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    open: int
+    overdue: int
+
+
+def open_counts(organisation_id: int) -> OpenCounts:
+    """How many of the organisation's actions are open, and how many of those overdue (one
+    query)."""
+    overdue = case((Action.due_on < today(), 1), else_=0)
+    row = db.session.execute(
+        select(func.count(Action.id), func.coalesce(func.sum(overdue), 0)).where(
+            Action.organisation_id == organisation_id, Action.status.in_(OPEN_STATUSES)
+        )
+    ).one()
+    return OpenCounts(open=row[0], overdue=int(row[1]))
 
 
 def filter_choices(organisation_id: int) -> tuple[list[str], list[tuple[str, str]]]:

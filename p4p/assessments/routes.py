@@ -56,6 +56,8 @@ def new():
     versions = queries.latest_versions()
     form = NewAssessmentForm()
     form.set_versions(versions)
+    # Nothing completed yet: there is nothing to start from, so the choice is not offered.
+    offer_previous = service.has_completed(access.current_organisation().id)
     if request.method == "GET" and request.args.get("edition"):
         chosen = next((v for v in versions if v.checklist.key == request.args["edition"]), None)
         if chosen is not None:
@@ -71,7 +73,12 @@ def new():
                     f"There is no completed assessment of “{version.title}” to start from yet. "
                     "Choose a blank assessment."
                 )
-                return render_template("assessments/new.html", form=form, versions=versions), 422
+                return render_template(
+                    "assessments/new.html",
+                    form=form,
+                    versions=versions,
+                    offer_previous=offer_previous,
+                ), 422
         assessment = service.start(
             organisation.id, version, form.title.data, current_user.id, previous=previous
         )
@@ -80,7 +87,9 @@ def new():
         )
         return redirect(url_for("assessments.show", assessment_id=assessment.id))
     status = 422 if form.errors else 200
-    return render_template("assessments/new.html", form=form, versions=versions), status
+    return render_template(
+        "assessments/new.html", form=form, versions=versions, offer_previous=offer_previous
+    ), status
 
 
 @bp.get("/<id:assessment_id>")

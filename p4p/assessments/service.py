@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -140,6 +140,34 @@ def ratings_by_key(assessment: Assessment, *, fresh: bool = False) -> dict[str, 
         if statement is not None:
             found[statement.key] = rating
     return found
+
+
+def rated_counts(assessment_ids: list[int]) -> dict[int, int]:
+    """How many statements each assessment has rated, in one query."""
+    if not assessment_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Rating.assessment_id, func.count(Rating.id))
+            .where(Rating.assessment_id.in_(assessment_ids), Rating.scale_key.is_not(None))
+            .group_by(Rating.assessment_id)
+        ).all()
+    )
+
+
+def has_completed(organisation_id: int) -> bool:
+    """Whether the organisation has completed any assessment (so one can start from it)."""
+    return (
+        db.session.scalar(
+            select(Assessment.id)
+            .where(
+                Assessment.organisation_id == organisation_id,
+                Assessment.status == AssessmentStatus.COMPLETED.value,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def scale_keys(ratings: dict[str, Rating]) -> dict[str, str | None]:

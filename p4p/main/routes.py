@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from p4p import access
+from p4p.actions import service as actions
 from p4p.assessments import service
 from p4p.auth.models import OrganisationKind
 from p4p.progress import service as progress
@@ -30,6 +31,8 @@ def home():
         "main/dashboard.html",
         organisation=organisation,
         drafts=drafts,
+        rated=service.rated_counts([a.id for a in drafts]),
+        actions=actions.open_counts(organisation.id),
         completed=completed,
         latest=latest,
         latest_result=latest_result,
