@@ -222,7 +222,7 @@ def test_removed_member_loses_access_at_once(client, world, app):
 
     sign_in(client, owner)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
-    submit(client, "/team/", action=f"/team/members/{membership.id}/remove")
+    submit(client, "/team/", {"confirmed": "yes"}, action=f"/team/members/{membership.id}/remove")
     # Their session ended (session version bumped): sent to sign in.
     assert other.get("/assessments/").status_code == 302
 
@@ -231,7 +231,34 @@ def test_owner_cannot_touch_another_organisations_members(client, world):
     owner = world.provider("Cedar Care")
     stranger = world.provider("Willow Care")
     sign_in(client, owner)
-    response = submit(client, "/team/", action=f"/team/members/{stranger.membership.id}/remove")
+    response = submit(
+        client,
+        "/team/",
+        {"confirmed": "yes"},
+        action=f"/team/members/{stranger.membership.id}/remove",
+    )
     assert response.status_code == 404
     db.session.expire_all()
     assert stranger.membership is not None
+
+
+def test_removing_someone_asks_first_and_owners_do_not_change_their_own_role(client, world):
+    from p4p.auth.models import Role
+
+    owner = world.provider("Careful Team")
+    carer = world.member(owner.organisation, Role.CONTRIBUTOR)
+    membership_id = carer.membership.id
+    sign_in(client, owner)
+    team = client.get("/team/").get_data(as_text=True)
+    assert team.count("Change role<span") == 1  # the carer's row only, not the owner's own
+    assert "Another owner can change your role." in team
+    asked = submit(client, "/team/", action=f"/team/members/{membership_id}/remove")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and f"Remove {carer.name} from the team?" in page
+    assert db.session.get(Membership, membership_id) is not None
+    done = submit(
+        client, "/team/", {"confirmed": "yes"}, action=f"/team/members/{membership_id}/remove"
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Membership, membership_id) is None

@@ -71,7 +71,7 @@ def test_a_removed_member_is_invited_back_and_joins_with_their_password(app, cli
     colleague_id, colleague_email = colleague.id, colleague.email
     sign_in(client, owner)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
-    submit(client, "/team/", action=f"/team/members/{membership.id}/remove")
+    submit(client, "/team/", {"confirmed": "yes"}, action=f"/team/members/{membership.id}/remove")
     response = invite(client, colleague_email, "viewer")
     assert response.status_code == 201
     path = link_of(response)
@@ -97,7 +97,7 @@ def test_joining_with_an_account_is_throttled_like_signing_in(app, client, world
     colleague = world.member(owner.organisation, Role.VIEWER)
     sign_in(client, owner)
     membership = db.session.scalar(select(Membership).where(Membership.user_id == colleague.id))
-    submit(client, "/team/", action=f"/team/members/{membership.id}/remove")
+    submit(client, "/team/", {"confirmed": "yes"}, action=f"/team/members/{membership.id}/remove")
     path = link_of(invite(client, colleague.email))
     guesser = app.test_client()
     statuses = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from p4p import access
@@ -90,6 +90,11 @@ def remove(membership_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = membership.user
+    if request.form.get("confirmed") != "yes":
+        # The Remove button asks first, on a page of its own (no script needed).
+        return render_template(
+            "team/remove.html", membership=membership, confirm_form=ConfirmForm()
+        )
     try:
         service.remove(membership)
     except service.TeamRuleBroken as error:
