@@ -229,6 +229,13 @@ def scene(world):
             rating,
         ),
         Route(
+            "assessments.confirm_carried_over",
+            "POST",
+            f"{a}/sections/{section.key}/confirm-carried-over",
+            outcome_for(anonymous="login", signed_in="403", raters="ok", other_provider="404"),
+            None,
+        ),
+        Route(
             "assessments.save_statement",
             "POST",
             f"{a}/statements/{statement.key}",

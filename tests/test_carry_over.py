@@ -140,3 +140,27 @@ def test_starting_from_the_last_assessment_is_offered_only_once_there_is_one(
     completed_assessment(owner, homecare, "First", lambda i, _: ("doing", ""))
     page = client.get("/assessments/new").get_data(as_text=True)
     assert 'value="blank"' in page and 'value="previous"' in page
+
+
+def test_every_carried_over_rating_of_a_section_is_confirmed_at_once(
+    client, owner, homecare, completed
+):
+    sign_in(client, owner)
+    assessment = new_assessment(start(client, homecare, "previous"))
+    first, second = homecare.sections[:2]
+    url = f"/assessments/{assessment.id}/sections/{first.key}"
+    page = client.get(url).get_data(as_text=True)
+    carried = len(first.statements)
+    assert f"Confirm all {carried} carried-over ratings in this section" in page
+    response = submit(client, url, action=f"{url}/confirm-carried-over")
+    assert response.status_code == 302
+    db.session.expire_all()
+    ratings = db.session.scalars(select(Rating).where(Rating.assessment_id == assessment.id))
+    by_section = {s.id: sec.key for sec in homecare.sections for s in sec.statements}
+    for rating in ratings:
+        in_first = by_section[rating.statement_id] == first.key
+        assert rating.carried_over is (not in_first)  # the second section is untouched
+        assert rating.revision == (2 if in_first else 1)
+    after = client.get(url).get_data(as_text=True)
+    assert f"Confirmed {carried} carried-over ratings in “{first.title}”." in after
+    assert "carried-over ratings in this section" not in after

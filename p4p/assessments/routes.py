@@ -153,6 +153,10 @@ def _render_section(assessment, section, items, status=200, message=None):
             statement_form=StatementSaveForm(),
             message=message,
             rated=sum(1 for i in items if i.rating and i.rating.scale_key),
+            carried=sum(
+                1 for i in items if i.rating and i.rating.carried_over and i.rating.scale_key
+            ),
+            confirm_form=ConfirmForm(),
             actions=actions.for_statements(
                 assessment.organisation_id,
                 assessment.version.checklist_id,
@@ -280,6 +284,23 @@ def save_section(assessment_id: int, key: str):
 def _reset(item: Item, checklist) -> None:
     """Show the colleague's saved version in the form: the person chose to keep theirs."""
     item.form = rating_form(item.statement.key, checklist, data=_saved_data(item.rating))
+
+
+@bp.post("/<id:assessment_id>/sections/<key>/confirm-carried-over")
+@access.rule(access.ASSESSMENT_RATE)
+def confirm_carried_over(assessment_id: int, key: str):
+    assessment = service.get_assessment(assessment_id, lock="share")
+    _editable(assessment)
+    section, _, _ = _section(assessment, key)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    confirmed = service.confirm_carried_over(assessment, section.key, current_user.id)
+    flash(
+        f"Confirmed {confirmed} carried-over rating{'s' if confirmed != 1 else ''} "
+        f"in “{section.title}”.",
+        "success",
+    )
+    return redirect(url_for("assessments.section", assessment_id=assessment.id, key=section.key))
 
 
 @bp.post("/<id:assessment_id>/statements/<key>")

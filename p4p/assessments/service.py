@@ -142,6 +142,33 @@ def ratings_by_key(assessment: Assessment, *, fresh: bool = False) -> dict[str, 
     return found
 
 
+def confirm_carried_over(assessment: Assessment, section_key: str, by_user_id: int) -> int:
+    """Confirm every carried-over rating of a section at once (each becomes this assessment's
+    own, as confirming it one by one would); returns how many were confirmed."""
+    if not assessment.is_draft:
+        raise AssessmentLocked
+    section = assessment.version.content.section(section_key)
+    if section is None:
+        return 0
+    result = db.session.execute(
+        update(Rating)
+        .where(
+            Rating.assessment_id == assessment.id,
+            Rating.statement_id.in_([s.id for s in section.statements]),
+            Rating.carried_over.is_(True),
+            Rating.scale_key.is_not(None),
+        )
+        .values(
+            carried_over=False,
+            revision=Rating.revision + 1,
+            updated_by_id=by_user_id,
+            updated_dt=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def rated_counts(assessment_ids: list[int]) -> dict[int, int]:
     """How many statements each assessment has rated, in one query."""
     if not assessment_ids:
