@@ -17,7 +17,11 @@ class ConfirmForm(FlaskForm):
 def email_field(label: str = "E-mail address") -> EmailField:
     return EmailField(
         label,
-        validators=[DataRequired(message="Enter your e-mail address."), Email(), Length(max=254)],
+        validators=[
+            DataRequired(message="Enter your e-mail address."),
+            Email(message="Enter an e-mail address in the form name@example.org."),
+            Length(max=254, message="E-mail addresses are at most 254 characters long."),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -38,7 +42,10 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
     )
     confirm = PasswordField(
         "Type the password again",
-        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+        validators=[
+            DataRequired(message="Type the password again."),
+            EqualTo("password", message="The two passwords differ."),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm

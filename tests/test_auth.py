@@ -262,3 +262,24 @@ def test_removing_someone_asks_first_and_owners_do_not_change_their_own_role(cli
     assert done.status_code == 302
     db.session.expire_all()
     assert db.session.get(Membership, membership_id) is None
+
+
+def test_every_sign_up_error_speaks_in_the_same_voice(client):
+    response = submit(
+        client,
+        "/signup",
+        {
+            "organisation": "x" * 201,
+            "name": "Sam",
+            "email": "not-an-address",
+            "password": "a long enough password",
+            "confirm": "",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter an e-mail address in the form name@example.org." in html
+    assert "Type the password again." in html
+    assert "Keep this to 200 characters or fewer." in html
+    for bare in ("This field is required.", "Invalid email address.", "Field cannot be longer"):
+        assert bare not in html
