@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 PASSWORD_MIN = 10
@@ -23,6 +23,29 @@ def email_field(label: str = "E-mail address") -> EmailField:
             Length(max=254, message="E-mail addresses are at most 254 characters long."),
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+def name_field() -> StringField:
+    return StringField(
+        "Your name",
+        validators=[
+            DataRequired(message="Enter your name."),
+            Length(max=200, message="Keep this to 200 characters or fewer."),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+
+
+def current_password_field(label: str = "Password") -> PasswordField:
+    """An existing account's password (signing in, joining with an account)."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message="Enter your password."),
+            Length(max=PASSWORD_MAX, message="Passwords are at most 128 characters long."),
+        ],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

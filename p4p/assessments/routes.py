@@ -203,11 +203,17 @@ def _editable(assessment: Assessment) -> None:
         abort(403, description="This assessment is completed: it is a record and cannot change.")
 
 
+def _draft_to_save_into(assessment_id: int) -> Assessment:
+    """The draft, held in share mode, so that completing or deleting it waits for this save."""
+    assessment = service.get_assessment(assessment_id, lock="share")
+    _editable(assessment)
+    return assessment
+
+
 @bp.post("/<id:assessment_id>/sections/<key>")
 @access.rule(access.ASSESSMENT_RATE)
 def save_section(assessment_id: int, key: str):
-    assessment = service.get_assessment(assessment_id, lock="share")
-    _editable(assessment)
+    assessment = _draft_to_save_into(assessment_id)
     section, _, following = _section(assessment, key)
     if not SectionForm().validate_on_submit():
         abort(400)
@@ -289,8 +295,7 @@ def _reset(item: Item, checklist) -> None:
 @bp.post("/<id:assessment_id>/sections/<key>/confirm-carried-over")
 @access.rule(access.ASSESSMENT_RATE)
 def confirm_carried_over(assessment_id: int, key: str):
-    assessment = service.get_assessment(assessment_id, lock="share")
-    _editable(assessment)
+    assessment = _draft_to_save_into(assessment_id)
     section, _, _ = _section(assessment, key)
     if not ConfirmForm().validate_on_submit():
         abort(400)

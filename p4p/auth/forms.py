@@ -1,10 +1,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from p4p.forms import email_field, new_password_fields, not_the_email
+from p4p.forms import (
+    current_password_field,
+    email_field,
+    name_field,
+    new_password_fields,
+    not_the_email,
+)
 
 
 class SignUpForm(FlaskForm):
@@ -17,14 +23,7 @@ class SignUpForm(FlaskForm):
         description="As people you support and commissioners know it.",
         render_kw={"autocomplete": "organization"},
     )
-    name = StringField(
-        "Your name",
-        validators=[
-            DataRequired(message="Enter your name."),
-            Length(max=200, message="Keep this to 200 characters or fewer."),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
+    name = name_field()
     email = email_field()
     password, confirm = new_password_fields()
 
@@ -34,35 +33,14 @@ class SignUpForm(FlaskForm):
 
 class SignInForm(FlaskForm):
     email = email_field()
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired(message="Enter your password."),
-            Length(max=128, message="Passwords are at most 128 characters long."),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field()
     remember = BooleanField("Keep me signed in on this device")
 
 
 class JoinForm(FlaskForm):
-    name = StringField(
-        "Your name",
-        validators=[
-            DataRequired(message="Enter your name."),
-            Length(max=200, message="Keep this to 200 characters or fewer."),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
+    name = name_field()
     password, confirm = new_password_fields()
 
 
 class JoinWithAccountForm(FlaskForm):
-    password = PasswordField(
-        "Password of your p4p account",
-        validators=[
-            DataRequired(message="Enter your password."),
-            Length(max=128, message="Passwords are at most 128 characters long."),
-        ],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field("Password of your p4p account")
