@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.catalogue.content import ChecklistDef
@@ -45,6 +56,10 @@ class ChecklistVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     scale: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Statements of the previous version this one no longer has: [{key, reason}].
+    removed: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     source_path: Mapped[str] = mapped_column(String(500))
     loaded_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -103,6 +118,8 @@ class Statement(db.Model):
     evidence: Mapped[list[str]] = mapped_column(JSON)
     tags: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     origins: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    started: Mapped[str | None] = mapped_column(Text)
+    may_not_apply: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer)
 
     section: Mapped[Section] = relationship(back_populates="statements")

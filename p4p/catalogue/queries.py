@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from p4p.catalogue.content import (
     ChecklistDef,
     Origin,
+    Removal,
     ScaleOption,
     SectionDef,
     Stage,
@@ -68,6 +69,8 @@ def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistD
                 evidence=tuple(row.evidence),
                 tag_pairs=tuple((scheme, tuple(keys)) for scheme, keys in row.tags.items()),
                 origins=tuple(Origin(o["key"], o["relation"]) for o in row.origins),
+                started=row.started,
+                may_not_apply=row.may_not_apply,
                 id=row.id,
             )
         )
@@ -88,5 +91,6 @@ def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistD
         sections=tuple(
             SectionDef(s.key, s.title, s.summary, tuple(statements[s.id])) for s in sections
         ),
+        removed=tuple(Removal(r["key"], r["reason"]) for r in version.removed or ()),
         content_hash=version.content_hash,
     )
