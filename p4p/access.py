@@ -45,6 +45,7 @@ class Rule:
 
 
 PROVIDER = frozenset({OrganisationKind.PROVIDER})
+COMMISSIONER = frozenset({OrganisationKind.COMMISSIONER})
 
 PUBLIC = Rule("public", anonymous=True)
 SIGNED_IN = Rule("signed in")
@@ -58,6 +59,12 @@ ASSESSMENT_RATE = Rule(
 ASSESSMENT_MANAGE = Rule(
     "assessment.manage", roles=frozenset({Role.OWNER, Role.MANAGER}), kinds=PROVIDER
 )
+SHARING_READ = Rule("sharing.read", roles=frozenset({Role.OWNER, Role.MANAGER}), kinds=PROVIDER)
+SHARING_MANAGE = Rule("sharing.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
+COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIONER)
+COMMISSIONING_MANAGE = Rule(
+    "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
+)
 
 RULES = {
     r.name: r
@@ -70,6 +77,10 @@ RULES = {
         ASSESSMENT_READ,
         ASSESSMENT_RATE,
         ASSESSMENT_MANAGE,
+        SHARING_READ,
+        SHARING_MANAGE,
+        COMMISSIONING_READ,
+        COMMISSIONING_MANAGE,
     )
 }
 

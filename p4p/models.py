@@ -14,6 +14,7 @@ from p4p.auth.models import (
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.reports.models import JobStatus, RenderJob
+from p4p.sharing.models import Scope, Share, ShareView, SharingCode
 
 __all__ = [
     "Action",
@@ -31,8 +32,12 @@ __all__ = [
     "Rating",
     "RenderJob",
     "Role",
+    "Scope",
     "Section",
     "SectionResult",
+    "Share",
+    "ShareView",
+    "SharingCode",
     "SignIn",
     "SignInThrottle",
     "Statement",

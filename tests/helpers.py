@@ -80,6 +80,17 @@ class World:
         db.session.commit()
         return owner
 
+    def share(self, provider: User, commissioner: User, scope: str = "summary"):
+        """The provider (by its owner) shares with the commissioner (by its owner)."""
+        from p4p.sharing import service as sharing
+        from p4p.sharing.models import Scope
+        from p4p.tenancy import Viewer
+
+        code = sharing.current_code(commissioner.organisation.id).code
+        shared = sharing.share(provider.organisation.id, code, Scope(scope), Viewer.of(provider))
+        db.session.commit()
+        return shared.share
+
     def member(self, organisation: Organisation, role: Role, email: str | None = None) -> User:
         email = email or f"{role.value}@{organisation.id}.example"
         user = accounts.create_user(email, f"{role.label} {organisation.id}", PASSWORD)

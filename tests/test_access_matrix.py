@@ -27,6 +27,7 @@ VISITORS = [
     "viewer",
     "other_provider",
     "commissioner",
+    "shared_commissioner",
     "operator",
 ]
 
@@ -53,6 +54,9 @@ def outcome_for(**groups: str) -> dict[str, str]:
     for name, value in groups.items():
         for visitor in expand.get(name, [name]):
             result[visitor] = value
+    if "commissioner" in groups and "shared_commissioner" not in groups:
+        # A share changes what a commissioner reads, never what it may do to a provider.
+        result["shared_commissioner"] = groups["commissioner"]
     missing = set(VISITORS) - set(result)
     assert not missing, f"no expectation for {missing}"
     return result
@@ -71,7 +75,11 @@ def scene(world):
         "viewer": world.member(organisation, Role.VIEWER),
         "other_provider": world.provider("Elsewhere Care"),
         "commissioner": world.provider("Shire Council", kind=OrganisationKind.COMMISSIONER),
+        "shared_commissioner": world.provider(
+            "Dale Council", kind=OrganisationKind.COMMISSIONER
+        ),
     }
+    share = world.share(owner, people["shared_commissioner"], "summary")
     people["operator"] = accounts.create_user(
         "ops@p4p.example", "Operator", "an operator password", is_admin=True
     )
@@ -399,7 +407,58 @@ def scene(world):
             "/account/sign-ins/end-others",
             outcome_for(anonymous="login", signed_in="ok"),
         ),
+        Route(
+            "sharing.index",
+            "GET",
+            "/sharing/",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="ok"),
+        ),
+        Route(
+            "sharing.check",
+            "POST",
+            "/sharing/check",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code"},
+        ),
+        Route(
+            "sharing.create",
+            "POST",
+            "/sharing/",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code", "scope": "summary"},
+        ),
+        Route(
+            "sharing.change_scope",
+            "POST",
+            f"/sharing/{share.id}/scope",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+            data={"scope": "summary"},
+        ),
+        Route(
+            "commissioning.index",
+            "GET",
+            "/commissioning/",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.code",
+            "GET",
+            "/commissioning/code",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.replace_code",
+            "POST",
+            "/commissioning/code/replace",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
         # Destructive routes last.
+        Route(
+            "sharing.revoke",
+            "POST",
+            f"/sharing/{share.id}/revoke",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+        ),
         Route(
             "team.remove",
             "POST",
@@ -449,7 +508,7 @@ def test_access_matrix(client, scene, visitor):
     token = (
         csrf_token(client.get("/signin").get_data(as_text=True))
         if visitor == "anonymous"
-        else csrf_token(client.get("/").get_data(as_text=True))
+        else csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     )
     wrong = []
     for route in routes:

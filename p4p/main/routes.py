@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from p4p import access
@@ -20,6 +20,8 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     organisation = current_user.organisation
+    if organisation is not None and organisation.kind == OrganisationKind.COMMISSIONER:
+        return redirect(url_for("commissioning.index"))
     if organisation is None or organisation.kind != OrganisationKind.PROVIDER:
         return render_template("main/dashboard.html", organisation=organisation)
     assessments = service.list_assessments(organisation.id)
