@@ -75,9 +75,7 @@ def scene(world):
         "viewer": world.member(organisation, Role.VIEWER),
         "other_provider": world.provider("Elsewhere Care"),
         "commissioner": world.provider("Shire Council", kind=OrganisationKind.COMMISSIONER),
-        "shared_commissioner": world.provider(
-            "Dale Council", kind=OrganisationKind.COMMISSIONER
-        ),
+        "shared_commissioner": world.provider("Dale Council", kind=OrganisationKind.COMMISSIONER),
     }
     share = world.share(owner, people["shared_commissioner"], "summary")
     people["operator"] = accounts.create_user(
