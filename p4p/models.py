@@ -13,8 +13,9 @@ from p4p.auth.models import (
     User,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.codes import OrganisationCode
 from p4p.reports.models import JobStatus, RenderJob
-from p4p.sharing.models import Scope, Share, ShareView, SharingCode
+from p4p.sharing.models import Scope, Share, ShareView
 
 __all__ = [
     "Action",
@@ -28,6 +29,7 @@ __all__ = [
     "JobStatus",
     "Membership",
     "Organisation",
+    "OrganisationCode",
     "OrganisationKind",
     "Rating",
     "RenderJob",
@@ -37,7 +39,6 @@ __all__ = [
     "SectionResult",
     "Share",
     "ShareView",
-    "SharingCode",
     "SignIn",
     "SignInThrottle",
     "Statement",
