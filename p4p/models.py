@@ -2,6 +2,7 @@
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.associations.models import AssociationMember
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -22,6 +23,7 @@ __all__ = [
     "ActionEvent",
     "ActionStatus",
     "Assessment",
+    "AssociationMember",
     "AssessmentStatus",
     "Checklist",
     "ChecklistVersion",

@@ -22,6 +22,8 @@ def home():
     organisation = current_user.organisation
     if organisation is not None and organisation.kind == OrganisationKind.COMMISSIONER:
         return redirect(url_for("commissioning.index"))
+    if organisation is not None and organisation.kind == OrganisationKind.ASSOCIATION:
+        return redirect(url_for("association.index"))
     if organisation is None or organisation.kind != OrganisationKind.PROVIDER:
         return render_template("main/dashboard.html", organisation=organisation)
     assessments = service.list_assessments(organisation.id)

@@ -1,0 +1,69 @@
+"""An association's side of membership: its members, its joining code, removing a member."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from p4p import access
+from p4p.associations import service
+from p4p.forms import ConfirmForm
+
+bp = access.protect(Blueprint("association", __name__, url_prefix="/association"))
+
+
+@bp.get("/")
+@access.rule(access.ASSOCIATION_READ)
+def index():
+    organisation = access.current_organisation()
+    members, allowing = service.member_counts(organisation.id)
+    return render_template(
+        "associations/index.html",
+        organisation=organisation,
+        members=members,
+        allowing=allowing,
+        code=service.joining_code(organisation.id),
+    )
+
+
+@bp.get("/members")
+@access.rule(access.ASSOCIATION_READ)
+def members():
+    organisation = access.current_organisation()
+    return render_template(
+        "associations/members.html",
+        members=service.members_of(organisation.id, request.args.get("page", 1, type=int)),
+        code=service.joining_code(organisation.id),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/code/replace")
+@access.rule(access.ASSOCIATION_MANAGE)
+def replace_code():
+    ConfirmForm().validate_on_submit()
+    new = service.replace_joining_code(access.current_organisation().id)
+    flash(
+        f"Your new joining code is {new.code}. The old code no longer works; members stay members.",
+        "success",
+    )
+    return redirect(url_for("association.members"))
+
+
+@bp.post("/members/<id:member_id>/remove")
+@access.rule(access.ASSOCIATION_MANAGE)
+def remove(member_id: int):
+    organisation_id = access.current_organisation().id
+    try:
+        member = service.membership_for_association(organisation_id, member_id)
+    except LookupError:
+        abort(404)
+    if not ConfirmForm().validate_on_submit() or not member.is_active:
+        abort(400 if member.is_active else 404)
+    if request.form.get("confirmed") != "yes":
+        # The Remove button asks first, on a page of its own (no script needed).
+        return render_template(
+            "associations/remove.html", member=member, confirm_form=ConfirmForm()
+        )
+    service.remove(organisation_id, member_id)
+    flash(f"{member.provider.name} is no longer a member.", "success")
+    return redirect(url_for("association.members"))
