@@ -497,6 +497,32 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", association="ok"),
         ),
         Route(
+            "association.benchmark_page",
+            "GET",
+            "/association/benchmarks",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            # No member allows benchmarks yet: there is no version to export.
+            "association.benchmark_csv",
+            "GET",
+            "/association/benchmarks.csv",
+            outcome_for(anonymous="login", signed_in="403", association="404"),
+        ),
+        Route(
+            "memberships.profile",
+            "POST",
+            "/memberships/profile",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"region": "London", "size_band": ""},
+        ),
+        Route(
+            "memberships.standing",
+            "GET",
+            f"/memberships/{member.id}/standing",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
             "association.replace_code",
             "POST",
             "/association/code/replace",

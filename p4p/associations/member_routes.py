@@ -3,26 +3,37 @@ not, leave."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from p4p import access, tenancy
 from p4p.associations import service
-from p4p.associations.forms import BenchmarksForm, JoinCodeForm, JoinForm
+from p4p.associations.forms import BenchmarksForm, JoinCodeForm, JoinForm, ProfileForm
+from p4p.benchmarks import service as benchmark_figures
 from p4p.forms import ConfirmForm
 
 bp = access.protect(Blueprint("memberships", __name__, url_prefix="/memberships"))
 
 
-def _provider_page(code_form: JoinCodeForm | None = None, status: int = 200):
-    provider_id = access.current_organisation().id
-    found = service.memberships_of(provider_id)
+def _provider_page(
+    code_form: JoinCodeForm | None = None,
+    status: int = 200,
+    profile_form: ProfileForm | None = None,
+):
+    organisation = access.current_organisation()
+    found = service.memberships_of(organisation.id)
     return (
         render_template(
             "memberships/index.html",
             current=[m for m in found if m.is_active],
             ended=[m for m in found if not m.is_active],
             code_form=code_form or JoinCodeForm(formdata=None),
+            profile_form=profile_form
+            or ProfileForm(
+                formdata=None,
+                region=organisation.region or "",
+                size_band=organisation.size_band or "",
+            ),
         ),
         status,
     )
@@ -116,3 +127,38 @@ def leave(member_id: int):
         abort(404)
     flash(f"You have left {member.association.name}.", "success")
     return redirect(url_for("memberships.index"))
+
+
+@bp.post("/profile")
+@access.rule(access.MEMBERSHIPS_MANAGE)
+def profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _provider_page(status=422, profile_form=form)
+    service.set_profile(
+        access.current_organisation().id, form.region.data or None, form.size_band.data or None
+    )
+    flash("Your region and size are saved.", "success")
+    return redirect(url_for("memberships.index"))
+
+
+@bp.get("/<id:member_id>/standing")
+@access.rule(access.MEMBERSHIPS_READ)
+def standing(member_id: int):
+    """Where the member stands among the association's members that allow benchmarks."""
+    provider_id = access.current_organisation().id
+    try:
+        member = service.membership_of_provider(provider_id, member_id)
+    except LookupError:
+        abort(404)
+    versions = service.own_completed_versions(provider_id)
+    wanted = request.args.get("version", type=int)
+    chosen = next((v for v in versions if v.id == wanted), versions[0] if versions else None)
+    result = (
+        benchmark_figures.standing(member.association_id, provider_id, chosen)
+        if chosen and member.is_active
+        else None
+    )
+    return render_template(
+        "memberships/standing.html", member=member, versions=versions, chosen=chosen, result=result
+    )

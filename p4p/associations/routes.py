@@ -6,7 +6,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from p4p import access
 from p4p.associations import service
+from p4p.benchmarks import service as benchmarks
+from p4p.benchmarks import stats
 from p4p.forms import ConfirmForm
+from p4p.spreadsheets import csv_response
 
 bp = access.protect(Blueprint("association", __name__, url_prefix="/association"))
 
@@ -67,3 +70,44 @@ def remove(member_id: int):
     service.remove(organisation_id, member_id)
     flash(f"{member.provider.name} is no longer a member.", "success")
     return redirect(url_for("association.members"))
+
+
+def _chosen_version(association_id: int):
+    """The version asked for (?version=ID) among those with members' results, else the first."""
+    versions = benchmarks.versions_with_results(association_id)
+    wanted = request.args.get("version", type=int)
+    chosen = next((v for v in versions if v.id == wanted), versions[0] if versions else None)
+    return versions, chosen
+
+
+@bp.get("/benchmarks")
+@access.rule(access.ASSOCIATION_READ)
+def benchmark_page():
+    organisation = access.current_organisation()
+    versions, chosen = _chosen_version(organisation.id)
+    breakdown = request.args.get("by")
+    result = benchmarks.benchmark(organisation.id, chosen, breakdown) if chosen else None
+    members, allowing = service.member_counts(organisation.id)
+    return render_template(
+        "associations/benchmarks.html",
+        versions=versions,
+        chosen=chosen,
+        result=result,
+        breakdowns=benchmarks.BREAKDOWNS,
+        members=members,
+        allowing=allowing,
+        min_group=stats.MIN_GROUP,
+        min_breakdown=stats.MIN_BREAKDOWN,
+    )
+
+
+@bp.get("/benchmarks.csv")
+@access.rule(access.ASSOCIATION_READ)
+def benchmark_csv():
+    organisation = access.current_organisation()
+    _, chosen = _chosen_version(organisation.id)
+    if chosen is None:
+        abort(404)
+    result = benchmarks.benchmark(organisation.id, chosen, request.args.get("by"))
+    name = f"benchmarks_{chosen.checklist.key}_{chosen.version}.csv"
+    return csv_response(benchmarks.CSV_HEADER, benchmarks.csv_rows(result), name)

@@ -13,8 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from p4p import codes
+from p4p.assessments.models import Assessment, AssessmentStatus
 from p4p.associations.models import AssociationMember
 from p4p.auth.models import Organisation, OrganisationKind
+from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
 from p4p.tenancy import Viewer
 from p4p.timeutil import utcnow
@@ -171,3 +173,39 @@ def member_counts(association_id: int) -> tuple[int, int]:
         )
     ).one()
     return members, allowing
+
+
+def membership_of_provider(provider_id: int, member_id: int) -> AssociationMember:
+    found = db.session.scalar(
+        select(AssociationMember)
+        .where(AssociationMember.id == member_id, AssociationMember.provider_id == provider_id)
+        .options(selectinload(AssociationMember.association))
+    )
+    if found is None:
+        raise LookupError(member_id)
+    return found
+
+
+def own_completed_versions(provider_id: int) -> list[ChecklistVersion]:
+    """The checklist versions of the provider's own completed assessments, newest first."""
+    version_ids = (
+        select(Assessment.checklist_version_id)
+        .where(
+            Assessment.organisation_id == provider_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+        )
+        .distinct()
+    )
+    return list(
+        db.session.scalars(
+            select(ChecklistVersion)
+            .where(ChecklistVersion.id.in_(version_ids))
+            .order_by(ChecklistVersion.checklist_id, ChecklistVersion.sort_key.desc())
+        )
+    )
+
+
+def set_profile(provider_id: int, region: str | None, size_band: str | None) -> None:
+    organisation = db.session.get(Organisation, provider_id)
+    organisation.region = region
+    organisation.size_band = size_band
