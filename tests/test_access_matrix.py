@@ -523,6 +523,25 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
         ),
         Route(
+            "association.checklists",
+            "GET",
+            "/association/checklists",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            "association.upload",
+            "POST",
+            "/association/checklists",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            data={"summary": "no file"},
+        ),
+        Route(
+            "catalogue.download",
+            "GET",
+            f"/checklists/homecare/{version.version}/checklist.yaml",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
             "association.replace_code",
             "POST",
             "/association/code/replace",

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from p4p.auth.models import REGIONS, SIZE_BANDS
+from p4p.catalogue.models import AUDIENCE_EVERYONE, AUDIENCE_MEMBERS
+from p4p.catalogue.publishing import SUMMARY_MAX
 from p4p.forms import code_field
 
 
@@ -38,4 +41,29 @@ class ProfileForm(FlaskForm):
         "How many people you support",
         choices=[SelectChoice("", "Not set")] + [SelectChoice(s, s) for s in SIZE_BANDS],
         validators=[Optional(), AnyOf(SIZE_BANDS, message="Choose a size from the list.")],
+    )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Checklist file (YAML)",
+        validators=[FileRequired(message="Choose the checklist file to upload.")],
+        description="Written in the p4p checklist format, at most 1 MiB.",
+    )
+    summary = TextAreaField(
+        "What changed, in plain words",
+        validators=[
+            DataRequired(message="Say what changed: members read this before they move to it."),
+            Length(max=SUMMARY_MAX, message=f"Keep this to {SUMMARY_MAX} characters or fewer."),
+        ],
+        description="Shown to members with the new version (for a first version: what it is for).",
+    )
+    audience = RadioField(
+        "Who may use it",
+        choices=[
+            SelectChoice(AUDIENCE_MEMBERS, "Our members only"),
+            SelectChoice(AUDIENCE_EVERYONE, "Every provider using p4p"),
+        ],
+        default=AUDIENCE_MEMBERS,
+        validators=[DataRequired(message="Choose who may use it.")],
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from werkzeug.utils import secure_filename
 
 from p4p import access
 from p4p.associations import service
+from p4p.associations.forms import UploadForm
 from p4p.benchmarks import service as benchmarks
 from p4p.benchmarks import stats
+from p4p.catalogue import MAX_FILE_BYTES, ChecklistInvalid, publishing
+from p4p.extensions import discard_changes
 from p4p.forms import ConfirmForm
 from p4p.spreadsheets import csv_response
 
@@ -111,3 +115,48 @@ def benchmark_csv():
     result = benchmarks.benchmark(organisation.id, chosen, request.args.get("by"))
     name = f"benchmarks_{chosen.checklist.key}_{chosen.version}.csv"
     return csv_response(benchmarks.CSV_HEADER, benchmarks.csv_rows(result), name)
+
+
+def _checklists_page(form: UploadForm | None = None, problems=(), status: int = 200):
+    organisation = access.current_organisation()
+    return (
+        render_template(
+            "associations/checklists.html",
+            editions=publishing.editions_of(organisation.id),
+            form=form or UploadForm(formdata=None),
+            problems=problems,
+            organisation=organisation,
+        ),
+        status,
+    )
+
+
+@bp.get("/checklists")
+@access.rule(access.ASSOCIATION_READ)
+def checklists():
+    return _checklists_page()
+
+
+@bp.post("/checklists")
+@access.rule(access.ASSOCIATION_MANAGE)
+def upload():
+    """Publish an uploaded checklist file: every problem is listed with its line and field,
+    and nothing is saved until there are none."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _checklists_page(form, status=422)
+    upload = form.file.data
+    filename = secure_filename(upload.filename or "") or "checklist.yaml"
+    try:
+        data = upload.read(MAX_FILE_BYTES + 1)  # one byte more than allowed tells it is too big
+    finally:
+        upload.close()  # a large upload is spooled to a temporary file
+    try:
+        version = publishing.publish_upload(
+            access.current_organisation(), data, filename, form.summary.data, form.audience.data
+        )
+    except ChecklistInvalid as error:
+        discard_changes()
+        return _checklists_page(form, error.problems, 422)
+    flash(f"{version.title}, version {version.version}, is published.", "success")
+    return redirect(url_for("association.checklists"))
