@@ -13,7 +13,7 @@ from p4p.catalogue import MAX_FILE_BYTES, ChecklistInvalid, publishing
 from p4p.catalogue.models import ChecklistVersion
 from p4p.catalogue.schema import parse_checklist
 from p4p.extensions import db
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import completed_assessment, csrf_token, sign_in
 
 FILE = textwrap.dedent(
     """\
@@ -180,3 +180,35 @@ def test_a_file_over_one_mebibyte_is_refused_before_it_is_read_as_yaml(network):
     spooled temporary file open.)"""
     with pytest.raises(ChecklistInvalid, match="checklist files may be at most"):
         publishing.check_upload(network.organisation, b"x" * (MAX_FILE_BYTES + 1), "c.yaml")
+
+
+def test_members_see_a_new_version_of_an_edition_they_use_on_their_home_page(
+    world, client, network
+):
+    member = world.provider("Member Care")
+    world.join(member, network)
+    sign_in(client, network)
+    upload(client, FILE)
+    first = db.session.scalar(
+        select(ChecklistVersion).where(ChecklistVersion.title == "Network homecare checklist")
+    )
+    completed_assessment(member, first, "Spring", lambda i, _: ("doing", ""))
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    newer = FILE.replace("version: 1.0.0", "version: 1.1.0").replace(
+        "      - key: nw-on-time",
+        "      - key: nw-told-if-late\n"
+        "        text: People are told when a worker will be late.\n"
+        "        guidance: A call before the window closes.\n"
+        "        evidence: [Call logs]\n"
+        "      - key: nw-on-time",
+    )
+    assert "nw-told-if-late" in newer
+    summary = "Adds a statement about being told when a worker is late."
+    response = upload(client, newer, summary=summary)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    client.post("/signout", data={"csrf_token": csrf_token(home)})
+    sign_in(client, member)
+    page = client.get("/").get_data(as_text=True)
+    assert "New: Network homecare checklist, version 1.1.0" in page
+    assert "Adds a statement about being told when a worker is late." in page
+    assert "/assessments/new?edition=network-homecare" in page
