@@ -357,10 +357,15 @@ CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
 @pytest.mark.parametrize(
-    ("edition", "sections", "statements"), [("homecare", 8, 40), ("managers", 6, 30)]
+    ("edition", "version", "sections", "statements"),
+    [
+        ("homecare", "1.0.0", 8, 40),
+        ("homecare", "2.0.0", 14, 85),
+        ("managers", "1.0.0", 6, 30),
+    ],
 )
-def test_published_editions_are_complete(edition, sections, statements):
-    path = CHECKLISTS / edition / "1.0.0.yaml"
+def test_published_editions_are_complete(edition, version, sections, statements):
+    path = CHECKLISTS / edition / f"{version}.yaml"
     checklist = parse_checklist(path.read_bytes(), str(path))
     assert len(checklist.sections) >= sections
     all_statements = list(checklist.statements())
