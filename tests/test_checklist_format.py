@@ -362,6 +362,7 @@ CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
         ("homecare", "1.0.0", 8, 40),
         ("homecare", "2.0.0", 14, 85),
         ("managers", "1.0.0", 6, 30),
+        ("managers", "2.0.0", 10, 55),
     ],
 )
 def test_published_editions_are_complete(edition, version, sections, statements):

@@ -1,4 +1,5 @@
-"""Homecare 2.0.0 answers the review of 1.0.0 (issue 10): what it must hold, checked on the file."""
+"""Homecare 2.0.0 and managers 2.0.0 answer the review of the 1.0.0 editions (issue 10): what
+they must hold, checked on the files."""
 
 from __future__ import annotations
 
@@ -10,28 +11,35 @@ import pytest
 from p4p.catalogue import parse_checklist
 from p4p.catalogue.versions import compare_versions, required_bump
 
-HOMECARE = Path(__file__).resolve().parents[1] / "checklists" / "homecare"
+CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
-def load(version: str):
-    path = HOMECARE / f"{version}.yaml"
+def load(edition: str, version: str):
+    path = CHECKLISTS / edition / f"{version}.yaml"
     return parse_checklist(path.read_bytes(), str(path))
 
 
-OLD, NEW = load("1.0.0"), load("2.0.0")
+OLD, NEW = load("homecare", "1.0.0"), load("homecare", "2.0.0")
 STATEMENTS = list(NEW.statements())
+MANAGERS_OLD, MANAGERS = load("managers", "1.0.0"), load("managers", "2.0.0")
+REVISED = [*STATEMENTS, *MANAGERS.statements()]
 
 
-def test_it_follows_1_0_0_by_the_rules():
-    assert compare_versions(OLD, NEW, "2.0.0.yaml") == []
-    assert required_bump(OLD, NEW).level == "major"
-    assert (NEW.published.isoformat(), NEW.scale) == ("2026-11-27", OLD.scale)
-    assert [s.key for s in NEW.stages] == [s.key for s in OLD.stages]
-    kept = {s.key for s in OLD.sections} & {s.key for s in NEW.sections}
-    assert kept == {s.key for s in OLD.sections}, "every 1.0.0 section key persists"
+@pytest.mark.parametrize(("old", "new"), [(OLD, NEW), (MANAGERS_OLD, MANAGERS)], ids=["hc", "mg"])
+def test_it_follows_1_0_0_by_the_rules(old, new):
+    assert compare_versions(old, new, "2.0.0.yaml") == []
+    assert required_bump(old, new).level == "major"
+    assert (new.published.isoformat(), new.scale) == ("2026-11-27", old.scale)
+    assert [s.key for s in new.stages] == [s.key for s in old.stages]
+    kept = {s.key for s in old.sections} & {s.key for s in new.sections}
+    assert kept == {s.key for s in old.sections}, "every 1.0.0 section key persists"
+    stages = Counter(s.stage for s in new.statements())
+    old_stages = Counter(s.stage for s in old.statements())
+    total, old_total = sum(stages.values()), sum(old_stages.values())
+    assert stages["getting-started"] / total < old_stages["getting-started"] / old_total
 
 
-@pytest.mark.parametrize("statement", STATEMENTS, ids=lambda s: s.key)
+@pytest.mark.parametrize("statement", REVISED, ids=lambda s: s.key)
 def test_every_statement_is_fully_described(statement):
     assert statement.started and statement.guidance and statement.evidence
     assert statement.started != statement.guidance
@@ -102,3 +110,19 @@ def test_practices_that_depend_on_commissioning_may_not_apply():
 def test_removed_statements_say_why():
     assert [r.key for r in NEW.removed] == ["hc-know-our-workers"]
     assert all(len(r.reason) > 40 for r in NEW.removed)
+
+
+def test_managers_gets_the_same_treatment_where_the_same_problems_exist():
+    mg = {s.key: s for s in MANAGERS.statements()}
+    split = Counter(o.key for s in mg.values() for o in s.origins if o.relation == "narrower")
+    for old in ("mg-families-welcomed", "mg-matching", "mg-concerns-welcomed"):
+        assert split[old] == 2 and old not in mg, old
+    assert [o.relation for o in mg["mg-capacity-in-practice"].origins] == ["related"]
+    for key in ("mg-advocacy", "mg-safeguarding-personal", "mg-learning-from-incidents"):
+        assert mg[key].stage == "getting-started", key
+    for key in ("mg-safe-recruitment-checks", "mg-legal-arrangements-known", "mg-future-wishes"):
+        assert key in mg and not mg[key].origins, key
+    assert {"mg-individual-service-funds", "mg-monthly-accounts"} <= {
+        k for k, s in mg.items() if s.may_not_apply
+    }
+    assert MANAGERS.removed == ()
