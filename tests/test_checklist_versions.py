@@ -72,6 +72,26 @@ REKEY_S_TWO = (
             "minor",
             "another section (s-two)",
         ),
+        (
+            [
+                (
+                    "      - key: s-two\n",
+                    "      - key: s-two\n        from: [{key: s-two, relation: broader}]\n",
+                )
+            ],
+            "minor",
+            "kept statements whose ratings need a fresh look (s-two)",
+        ),
+        (
+            [
+                (
+                    "      - key: s-two\n",
+                    "      - key: s-two\n        from: [{key: s-two, relation: equal}]\n",
+                )
+            ],
+            "patch",
+            "wording",
+        ),
         ([REKEY_S_TWO], "major", "statements removed or re-keyed (s-two)"),
         ([("    points: 2", "    points: 3")], "major", "the scale changed"),
         (

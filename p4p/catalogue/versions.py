@@ -36,9 +36,10 @@ def required_bump(previous: ChecklistDef, current: ChecklistDef) -> Bump:
 
     - major: a statement of the previous version is gone (removed, split or re-keyed), or the
       scale or the list of stages changed, so earlier ratings or stages no longer mean the same;
-    - minor: statements were added, or a kept statement moved to another stage or section, or
-      started or stopped allowing "Does not apply here", so scores and stages are computed
-      differently but every earlier rating still has its statement;
+    - minor: statements were added, or a kept statement moved to another stage or section,
+      started or stopped allowing "Does not apply here", or says (in `from`) that it is now
+      narrower, broader or related to itself, so scores, stages or the meaning of a rating
+      change, but every earlier rating still has its statement;
     - patch: anything else (wording, guidance, evidence, tags, titles).
     """
     before = {st.key: st for st in previous.statements()}
@@ -67,6 +68,15 @@ def required_bump(previous: ChecklistDef, current: ChecklistDef) -> Bump:
     applies = [key for key in before if before[key].may_not_apply != after[key].may_not_apply]
     if applies:
         minor.append(f'"may-not-apply" changed ({_keys(applies)})')
+    # A kept statement that says it is now narrower, broader or related to itself asks for its
+    # earlier ratings to be looked at again: more than a change of wording.
+    reviewed = [
+        key
+        for key in before
+        if any(o.key == key and o.relation != "equal" for o in after[key].origins)
+    ]
+    if reviewed:
+        minor.append(f"kept statements whose ratings need a fresh look ({_keys(reviewed)})")
     if minor:
         return Bump("minor", tuple(minor))
     return Bump("patch", ("wording or guidance only",))
