@@ -65,6 +65,9 @@ COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIO
 COMMISSIONING_MANAGE = Rule(
     "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
 )
+# The JSON API: checked against the token's user by p4p.api.bearer, not the session.
+API_COMMISSIONING = Rule("api.commissioning", roles=ALL_ROLES, kinds=COMMISSIONER)
+API_READ = Rule("api.read", roles=ALL_ROLES, kinds=PROVIDER | COMMISSIONER)
 
 RULES = {
     r.name: r
@@ -81,6 +84,8 @@ RULES = {
         SHARING_MANAGE,
         COMMISSIONING_READ,
         COMMISSIONING_MANAGE,
+        API_COMMISSIONING,
+        API_READ,
     )
 }
 

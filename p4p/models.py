@@ -15,10 +15,12 @@ from p4p.auth.models import (
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.reports.models import JobStatus, RenderJob
 from p4p.sharing.models import Scope, Share, ShareView, SharingCode
+from p4p.tokens.models import ApiToken
 
 __all__ = [
     "Action",
     "ActionEvent",
+    "ApiToken",
     "ActionStatus",
     "Assessment",
     "AssessmentStatus",
