@@ -144,8 +144,8 @@ def scene(world, homecare) -> Scene:
 
 def test_the_document_is_openapi_3_1_with_valid_schemas_and_every_endpoint(app, spec):
     assert spec["openapi"].startswith("3.1")
-    for name, schema in spec["components"]["schemas"].items():
-        Draft202012Validator.check_schema(schema), name
+    for schema in spec["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
     served = {
         rule.rule.removeprefix("/api/v1").replace("<id:", "{").replace(">", "}")
         for rule in app.url_map.iter_rules()
@@ -615,3 +615,53 @@ def test_a_server_error_under_the_api_is_json_too(app, client):
             "message": "Something went wrong in p4p. It has been logged; please try again later.",
         }
     }
+
+
+def test_a_sharing_provider_without_a_completed_assessment_is_listed_without_figures(
+    client, world, scene, spec
+):
+    newcomer = world.provider("Dogwood Homecare")
+    world.share(newcomer, scene.commissioner, "full")
+    headers = auth(token_for(scene.commissioner))
+    body = conforms(
+        spec, "/providers", 200, client.get("/api/v1/providers?q=dogwood", headers=headers)
+    )
+    assert body["items"] == [
+        {
+            "id": newcomer.organisation.id,
+            "name": "Dogwood Homecare",
+            "scope": "full",
+            "latest_assessment": None,
+            "actions": {"open": 0, "overdue": 0},
+        }
+    ]
+    stale = client.get("/api/v1/providers?stale=true", headers=headers).get_json()
+    assert [p["name"] for p in stale["items"]] == ["Dogwood Homecare"]
+    # Sorted by a figure, those without it come last either way.
+    for order in ("asc", "desc"):
+        listed = client.get(f"/api/v1/providers?sort=overall&order={order}", headers=headers)
+        assert listed.get_json()["items"][-1]["name"] == "Dogwood Homecare"
+
+
+def test_a_search_for_wildcards_matches_them_literally(client, scene):
+    headers = auth(token_for(scene.commissioner))
+    for query in ("%25", "_", "%25%25"):
+        body = client.get(f"/api/v1/providers?q={query}", headers=headers).get_json()
+        assert body["items"] == [], query
+
+
+def test_the_previous_score_is_of_the_assessment_before_in_the_same_edition(world, scene, homecare):
+    from p4p.catalogue.models import Checklist
+    from p4p.commissioning.table import provider_rows
+
+    managers = db.session.scalar(select(Checklist).where(Checklist.key == "managers")).versions[-1]
+    owner = world.provider("Elm Homecare")
+    world.share(owner, scene.commissioner, "summary")
+    first = completed_assessment(owner, homecare, "One", lambda i, s: ("not-yet", ""), 30)
+    completed_assessment(owner, managers, "Other edition", lambda i, s: ("started", ""), 20)
+    latest = completed_assessment(owner, homecare, "Two", rate, 10)
+    page = provider_rows(scene.commissioner.organisation.id, search="elm")
+    (row,) = page.items
+    assert row.assessment_id == latest.id
+    assert row.previous_overall_percent == round(100 * first.points / first.possible)
+    assert row.section_percents and all(v is not None for v in row.section_percents.values())

@@ -81,9 +81,10 @@ def provider_rows(
     )
     shares = shares.where(Share.commissioner_id == commissioner_id, Share.revoked_dt.is_(None))
     if search and search.strip():
-        needle = search.strip().lower().replace("\\", "\\\\").replace("%", "\\%")
-        needle = needle.replace("_", "\\_")
-        shares = shares.where(func.lower(Organisation.name).contains(needle, autoescape=False))
+        # autoescape: a % or _ typed in the search matches itself, not anything
+        shares = shares.where(
+            func.lower(Organisation.name).contains(search.strip().lower(), autoescape=True)
+        )
     sharing = {pid: (scope, name) for pid, scope, name in db.session.execute(shares)}
     if not sharing:
         return ProviderPage([], 0, page, per_page, 0)
