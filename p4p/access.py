@@ -71,6 +71,9 @@ MEMBERSHIPS_READ = Rule("memberships.read", roles=OWNER_AND_MANAGER, kinds=PROVI
 MEMBERSHIPS_MANAGE = Rule("memberships.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
 ASSOCIATION_READ = Rule("association.read", roles=ALL_ROLES, kinds=ASSOCIATION)
 ASSOCIATION_MANAGE = Rule("association.manage", roles=frozenset({Role.OWNER}), kinds=ASSOCIATION)
+# The JSON API: checked against the token's user by p4p.api.bearer, not the session.
+API_COMMISSIONING = Rule("api.commissioning", roles=ALL_ROLES, kinds=COMMISSIONER)
+API_READ = Rule("api.read", roles=ALL_ROLES, kinds=PROVIDER | COMMISSIONER)
 
 RULES = {
     r.name: r
@@ -91,6 +94,8 @@ RULES = {
         MEMBERSHIPS_MANAGE,
         ASSOCIATION_READ,
         ASSOCIATION_MANAGE,
+        API_COMMISSIONING,
+        API_READ,
     )
 }
 
