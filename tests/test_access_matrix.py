@@ -730,6 +730,7 @@ def test_api_token_matrix(client, scene, homecare):
             "other_provider": other,
             "commissioner": commissioner,
             "shared_commissioner": shared,
+            "association": "403",  # API_READ: providers and commissioners only
             "operator": "403",  # in no organisation: reaches nothing
             **nobody,
         }
