@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.main.routes import bp as main_bp
     from p4p.progress.routes import bp as progress_bp
     from p4p.reports.routes import bp as reports_bp
+    from p4p.shared.routes import bp as shared_bp
     from p4p.sharing.routes import bp as sharing_bp
     from p4p.team.routes import bp as team_bp
 
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         sharing_bp,
         commissioning_bp,
+        shared_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

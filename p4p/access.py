@@ -65,6 +65,9 @@ COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIO
 COMMISSIONING_MANAGE = Rule(
     "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
 )
+# A commissioner reads a sharing provider's results; which providers, and how much of them, is
+# tenancy's answer (an id without an active share is 404, not 403).
+SHARED_READ = Rule("shared.read", roles=ALL_ROLES, kinds=COMMISSIONER)
 
 RULES = {
     r.name: r
@@ -81,6 +84,7 @@ RULES = {
         SHARING_MANAGE,
         COMMISSIONING_READ,
         COMMISSIONING_MANAGE,
+        SHARED_READ,
     )
 }
 
