@@ -51,15 +51,7 @@ def provider(commissioner_id: int, provider_id: int) -> SharingProvider:
     request is refused too."""
     if tenancy.scope_of(provider_id) not in SHARED_SCOPES:
         raise NotShared()
-    share = db.session.scalar(
-        select(Share)
-        .where(
-            Share.provider_id == provider_id,
-            Share.commissioner_id == commissioner_id,
-            Share.revoked_dt.is_(None),
-        )
-        .options(joinedload(Share.provider))
-    )
+    share = sharing.active_share(provider_id, commissioner_id)
     if share is None:
         raise NotShared()
     return SharingProvider(share.provider, share)
@@ -96,3 +88,16 @@ def completed_assessment(provider_id: int, assessment_id: int) -> Assessment:
 
 def record(viewer: tenancy.Viewer, viewer_name: str, provider_id: int, what: str) -> None:
     sharing.record_views(viewer, viewer_name, [provider_id], what)
+
+
+def sharing_with(commissioner_id: int) -> list[Share]:
+    """The commissioner's active shares, with their providers, by provider name."""
+    return list(
+        db.session.scalars(
+            select(Share)
+            .join(Organisation, Organisation.id == Share.provider_id)
+            .where(Share.commissioner_id == commissioner_id, Share.revoked_dt.is_(None))
+            .options(joinedload(Share.provider))
+            .order_by(Organisation.name, Share.id)
+        )
+    )
