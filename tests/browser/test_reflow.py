@@ -145,14 +145,7 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
         # A commissioner the provider shares with in the full scope, and its view of it.
         commissioner_context, commissioner = narrow_page(browser, live_server)
         try:
-            commissioner.goto("/signup")
-            commissioner.get_by_label(re.compile("^We commission care")).check()
-            commissioner.get_by_label("Name of your service or organisation").fill(COUNCIL)
-            commissioner.get_by_label("Your name").fill("Commissioning Officer")
-            commissioner.get_by_label("E-mail address").fill(COMMISSIONER)
-            commissioner.get_by_label("Password", exact=True).fill("a browser test password")
-            commissioner.get_by_label("Type the password again").fill("a browser test password")
-            commissioner.get_by_role("button", name="Create account").click()
+            sign_up(commissioner, COUNCIL, COMMISSIONER, commissioner=True)
             code = commissioner.locator("strong.code").inner_text()
             page.goto("/sharing/")
             page.get_by_label("Sharing code").fill(code)
