@@ -92,6 +92,8 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.actions.routes import bp as actions_bp
     from p4p.admin.routes import bp as admin_bp
     from p4p.assessments.routes import bp as assessments_bp
+    from p4p.associations.member_routes import bp as memberships_bp
+    from p4p.associations.routes import bp as association_bp
     from p4p.auth.routes import bp as auth_bp
     from p4p.catalogue.routes import bp as catalogue_bp
     from p4p.commissioning.routes import bp as commissioning_bp
@@ -113,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
         reports_bp,
         sharing_bp,
         commissioning_bp,
+        memberships_bp,
+        association_bp,
         shared_bp,
         admin_bp,
     ):

@@ -46,6 +46,8 @@ class Rule:
 
 PROVIDER = frozenset({OrganisationKind.PROVIDER})
 COMMISSIONER = frozenset({OrganisationKind.COMMISSIONER})
+ASSOCIATION = frozenset({OrganisationKind.ASSOCIATION})
+OWNER_AND_MANAGER = frozenset({Role.OWNER, Role.MANAGER})
 
 PUBLIC = Rule("public", anonymous=True)
 SIGNED_IN = Rule("signed in")
@@ -59,12 +61,16 @@ ASSESSMENT_RATE = Rule(
 ASSESSMENT_MANAGE = Rule(
     "assessment.manage", roles=frozenset({Role.OWNER, Role.MANAGER}), kinds=PROVIDER
 )
-SHARING_READ = Rule("sharing.read", roles=frozenset({Role.OWNER, Role.MANAGER}), kinds=PROVIDER)
+SHARING_READ = Rule("sharing.read", roles=OWNER_AND_MANAGER, kinds=PROVIDER)
 SHARING_MANAGE = Rule("sharing.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
 COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIONER)
 COMMISSIONING_MANAGE = Rule(
     "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
 )
+MEMBERSHIPS_READ = Rule("memberships.read", roles=OWNER_AND_MANAGER, kinds=PROVIDER)
+MEMBERSHIPS_MANAGE = Rule("memberships.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
+ASSOCIATION_READ = Rule("association.read", roles=ALL_ROLES, kinds=ASSOCIATION)
+ASSOCIATION_MANAGE = Rule("association.manage", roles=frozenset({Role.OWNER}), kinds=ASSOCIATION)
 # A commissioner reads a sharing provider's results; which providers, and how much of them, is
 # tenancy's answer (an id without an active share is 404, not 403).
 SHARED_READ = Rule("shared.read", roles=ALL_ROLES, kinds=COMMISSIONER)
@@ -84,6 +90,10 @@ RULES = {
         SHARING_MANAGE,
         COMMISSIONING_READ,
         COMMISSIONING_MANAGE,
+        MEMBERSHIPS_READ,
+        MEMBERSHIPS_MANAGE,
+        ASSOCIATION_READ,
+        ASSOCIATION_MANAGE,
         SHARED_READ,
     )
 }

@@ -2,6 +2,7 @@
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.associations.models import AssociationMember
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -13,14 +14,16 @@ from p4p.auth.models import (
     User,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.codes import OrganisationCode
 from p4p.reports.models import JobStatus, RenderJob
-from p4p.sharing.models import Scope, Share, ShareView, SharingCode
+from p4p.sharing.models import Scope, Share, ShareView
 
 __all__ = [
     "Action",
     "ActionEvent",
     "ActionStatus",
     "Assessment",
+    "AssociationMember",
     "AssessmentStatus",
     "Checklist",
     "ChecklistVersion",
@@ -28,6 +31,7 @@ __all__ = [
     "JobStatus",
     "Membership",
     "Organisation",
+    "OrganisationCode",
     "OrganisationKind",
     "Rating",
     "RenderJob",
@@ -37,7 +41,6 @@ __all__ = [
     "SectionResult",
     "Share",
     "ShareView",
-    "SharingCode",
     "SignIn",
     "SignInThrottle",
     "Statement",

@@ -76,6 +76,7 @@ class OutOfReach(NotFound, LookupError):
 
 
 OWN = "own"
+AGGREGATE = "aggregate"
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,14 @@ def organisation(organisation_id: int) -> Reach:
     """Exactly one organisation, to read and change (a command acting for one provider)."""
     own = frozenset({organisation_id})
     return Reach(own, own, f"acting for organisation {organisation_id}")
+
+
+def aggregate(provider_ids: frozenset[int], reason: str) -> Reach:
+    """Read-only, the completed work of exactly these providers, for figures that name none of
+    them (an association's anonymous benchmarks of members who allow them). Nothing personal:
+    `shows_personal` is false for every one."""
+    ids = frozenset(provider_ids)
+    return Reach(ids, frozenset(), reason, tuple((i, AGGREGATE) for i in sorted(ids)))
 
 
 def everything(reason: str) -> Reach:

@@ -123,9 +123,9 @@ def test_a_provider_shares_after_seeing_the_commissioners_name(client, council, 
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("", "Enter the sharing code"),
-        ("hello", "That is not a sharing code"),
-        ("ABCD-EFGH-JK23", "No commissioner uses that code"),
+        ("", "code the commissioner gave you"),
+        ("hello", "That is not a valid code"),
+        ("ABCD-EFGH-JK23", "Nobody uses that code"),
     ],
 )
 def test_bad_codes_get_a_clear_message_and_share_nothing(client, provider, typed, message):

@@ -23,6 +23,10 @@ KIND_CHOICES = [
         OrganisationKind.COMMISSIONER.value,
         "We commission care: providers share their results with us",
     ),
+    SelectChoice(
+        OrganisationKind.ASSOCIATION.value,
+        "We are a trade association or network: providers join us as members",
+    ),
 ]
 
 

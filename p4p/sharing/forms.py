@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField
+from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from p4p.forms import code_field
 from p4p.sharing.models import Scope
 
 SCOPE_CHOICES = [SelectChoice(s.value, f"{s.label}: {s.description}") for s in Scope]
@@ -20,15 +21,7 @@ def scope_field(label: str = "What they may see") -> RadioField:
 
 
 class CodeForm(FlaskForm):
-    code = StringField(
-        "Sharing code",
-        validators=[
-            DataRequired(message="Enter the sharing code the commissioner gave you."),
-            Length(max=40, message="A sharing code is 12 letters and digits."),
-        ],
-        description="The commissioner gives you this code, for example ABCD-EFGH-JK23.",
-        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
-    )
+    code = code_field("the commissioner")
 
 
 class ShareForm(FlaskForm):

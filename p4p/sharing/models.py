@@ -1,4 +1,5 @@
-"""Sharing codes, shares and the record of every look at shared data.
+"""Shares and the record of every look at shared data (the commissioner's sharing code is a
+`p4p.codes.OrganisationCode`).
 
 None of these is a tenant table: each joins two organisations (a provider and a commissioner),
 so `p4p.sharing.service` filters them explicitly by the viewer's organisation, and
@@ -48,22 +49,6 @@ SCOPE_LABELS = {
 }
 
 ACTIVE_ONLY = text("revoked_dt IS NULL")
-
-
-class SharingCode(db.Model):
-    """The code a commissioner gives to providers. Replacing it ends the old one."""
-
-    __tablename__ = "sharing_codes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    commissioner_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    replaced_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    commissioner: Mapped[Organisation] = relationship()
 
 
 class Share(db.Model):

@@ -8,101 +8,50 @@ commissioner only its own code. What a share lets a commissioner read is decided
 
 from __future__ import annotations
 
-import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from p4p import codes
 from p4p.auth.models import Organisation, OrganisationKind
 from p4p.extensions import db
-from p4p.sharing.models import Scope, Share, ShareView, SharingCode
+from p4p.sharing.models import Scope, Share, ShareView
 from p4p.tenancy import Viewer
 from p4p.timeutil import utcnow
 
-# No 0/O, 1/I/L: codes are read aloud and typed from paper.
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_GROUPS = 3
-GROUP_LENGTH = 4
-CODE_SHAPE = re.compile(rf"^[{ALPHABET}]{{{CODE_GROUPS * GROUP_LENGTH}}}$")
 VIEWS_PER_PAGE = 50
-
-
-class SharingError(ValueError):
-    """Something the person can put right; the message says how."""
 
 
 # --- the commissioner's code --------------------------------------------------------------
 
 
-def _new_code() -> str:
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_GROUPS * GROUP_LENGTH))
-    return "-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH))
+WHO = "the commissioner"
+SharingError = codes.CodeError
 
 
-def current_code(commissioner_id: int) -> SharingCode:
-    """The commissioner's code in use, made on first asking."""
-    code = db.session.scalar(
-        select(SharingCode).where(
-            SharingCode.commissioner_id == commissioner_id, SharingCode.replaced_dt.is_(None)
-        )
-    )
-    if code is None:
-        code = SharingCode(commissioner_id=commissioner_id, code=_new_code())
-        db.session.add(code)
-        db.session.flush()
-    return code
+def current_code(commissioner_id: int) -> codes.OrganisationCode:
+    """The commissioner's sharing code in use, made on first asking."""
+    return codes.current(commissioner_id, codes.Purpose.SHARING)
 
 
-def replace_code(commissioner_id: int) -> SharingCode:
+def replace_code(commissioner_id: int) -> codes.OrganisationCode:
     """A new code; the old one stops working at once. Providers already sharing keep sharing."""
-    db.session.execute(
-        update(SharingCode)
-        .where(SharingCode.commissioner_id == commissioner_id, SharingCode.replaced_dt.is_(None))
-        .values(replaced_dt=utcnow())
-    )
-    code = SharingCode(commissioner_id=commissioner_id, code=_new_code())
-    db.session.add(code)
-    db.session.flush()
-    return code
+    return codes.replace(commissioner_id, codes.Purpose.SHARING)
 
 
 def normalise_code(text: str | None) -> str:
-    """The code as stored (XXXX-XXXX-XXXX), from however it was typed; SharingError if it
-    cannot be a code at all."""
-    compact = re.sub(r"[\s\-–]", "", (text or "")).upper()
-    if not compact:
-        raise SharingError("Enter the sharing code the commissioner gave you.")
-    if not CODE_SHAPE.match(compact):
-        raise SharingError(
-            "That is not a sharing code: a code is 12 letters and digits, such as "
-            "ABCD-EFGH-JK23. Check it with the commissioner who gave it to you."
-        )
-    return "-".join(compact[i : i + GROUP_LENGTH] for i in range(0, len(compact), GROUP_LENGTH))
+    return codes.normalise(text, WHO)
 
 
 def commissioner_for(code_text: str | None) -> Organisation:
-    """The commissioner whose current code this is; SharingError when none is."""
-    code = normalise_code(code_text)
-    found = db.session.scalar(
-        select(SharingCode)
-        .where(SharingCode.code == code)
-        .options(selectinload(SharingCode.commissioner))
+    """The commissioner whose current sharing code this is; SharingError when none is."""
+    return codes.owner_of(
+        code_text, codes.Purpose.SHARING, OrganisationKind.COMMISSIONER.value, WHO
     )
-    if found is None or found.commissioner.kind != OrganisationKind.COMMISSIONER:
-        raise SharingError(
-            "No commissioner uses that code. Check it with the commissioner who gave it to you."
-        )
-    if found.replaced_dt is not None:
-        raise SharingError(
-            f"{found.commissioner.name} has replaced that code with a new one. Ask them for "
-            "their current code."
-        )
-    return found.commissioner
 
 
 # --- the provider's shares ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""sharing: commissioners' sharing codes, providers' shares and the record of views
+"""sharing: organisations' codes (commissioners' sharing codes, associations' joining codes), providers' shares and the record of views
 
 Revision ID: e3a7c5b1d9f4
 Revises: d1e5a3c7b9f2
@@ -20,17 +20,20 @@ ACTIVE_ONLY = sa.text("revoked_dt IS NULL")
 
 def upgrade():
     op.create_table(
-        "sharing_codes",
+        "organisation_codes",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("commissioner_id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("code", sa.String(length=20), nullable=False),
         sa.Column("created_dt", UTCDateTime(), nullable=False),
         sa.Column("replaced_dt", UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["commissioner_id"], ["organisations.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["organisation_id"], ["organisations.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
     )
-    op.create_index("ix_sharing_codes_commissioner_id", "sharing_codes", ["commissioner_id"])
+    op.create_index(
+        "ix_organisation_codes_owner", "organisation_codes", ["organisation_id", "purpose"]
+    )
     op.create_table(
         "shares",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -82,5 +85,5 @@ def downgrade():
     op.drop_index("ix_shares_commissioner_active", table_name="shares")
     op.drop_index("ix_shares_provider_id", table_name="shares")
     op.drop_table("shares")
-    op.drop_index("ix_sharing_codes_commissioner_id", table_name="sharing_codes")
-    op.drop_table("sharing_codes")
+    op.drop_index("ix_organisation_codes_owner", table_name="organisation_codes")
+    op.drop_table("organisation_codes")
