@@ -568,6 +568,7 @@ def scene(world):
                     signed_in="403",
                     commissioner="404",
                     shared_commissioner="ok",
+                    association="403",
                 ),
             )
             for endpoint, url in (
