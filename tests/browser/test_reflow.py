@@ -148,7 +148,7 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
             sign_up(commissioner, COUNCIL, COMMISSIONER, commissioner=True)
             code = commissioner.locator("strong.code").inner_text()
             page.goto("/sharing/")
-            page.get_by_label("Sharing code").fill(code)
+            page.get_by_label("Code", exact=True).fill(code)
             page.get_by_role("button", name="Check the code").click()
             page.get_by_label(re.compile("^Full")).check()
             page.get_by_role("button", name=f"Share with {COUNCIL}").click()
