@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.main.routes import bp as main_bp
     from p4p.progress.routes import bp as progress_bp
     from p4p.reports.routes import bp as reports_bp
+    from p4p.shared.routes import bp as shared_bp
     from p4p.sharing.routes import bp as sharing_bp
     from p4p.team.routes import bp as team_bp
     from p4p.tokens.routes import bp as tokens_bp
@@ -126,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
         association_bp,
         tokens_bp,
         api_bp,
+        shared_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

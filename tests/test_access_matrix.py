@@ -17,7 +17,7 @@ from p4p.auth import service as accounts
 from p4p.auth.models import OrganisationKind, Role
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import completed_assessment, csrf_token, sign_in
 
 VISITORS = [
     "anonymous",
@@ -114,6 +114,11 @@ def scene(world):
 
     owners_token = tokens.create(owner, "Owner's script").token
     db.session.commit()
+    completed = completed_assessment(
+        owner, version, "Matrix spring", lambda i, _: ("started", "a note"), days_ago=10
+    )
+    p = f"/commissioning/provider/{organisation.id}"
+    c = f"{p}/assessments/{completed.id}"
     section = version.sections[0]
     statement = section.statements[0]
     viewer_membership = people["viewer"].membership.id
@@ -591,6 +596,28 @@ def scene(world):
             f"/api/v1/assessments/{assessment.id}",
             outcome_for(everyone="401"),
         ),
+        *[
+            Route(
+                endpoint,
+                "GET",
+                url,
+                outcome_for(
+                    anonymous="login",
+                    signed_in="403",
+                    commissioner="404",
+                    shared_commissioner="ok",
+                    association="403",
+                ),
+            )
+            for endpoint, url in (
+                ("shared.index", f"{p}/"),
+                ("shared.assessment", c),
+                ("shared.progress_edition", f"{p}/progress/homecare"),
+                ("shared.action_list", f"{p}/actions"),
+                ("shared.action_plan", f"{c}/action-plan.pdf"),
+                ("shared.assessment_report", f"{c}/report.pdf"),
+            )
+        ],
         # Destructive routes last.
         Route(
             "memberships.leave",
