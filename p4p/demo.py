@@ -21,6 +21,7 @@ from p4p.actions import service as actions
 from p4p.actions.models import ActionStatus
 from p4p.assessments.models import Assessment, Rating
 from p4p.assessments.service import complete, start
+from p4p.associations import demo as association_demo
 from p4p.auth.models import Membership, Organisation, Role, User
 from p4p.auth.service import create_user
 from p4p.catalogue.content import StatementDef
@@ -226,7 +227,9 @@ def demo_command() -> None:
         click.echo(f"Created the demo provider “{ORGANISATION}”.")
     password = demo_password()
     _commissioner_demo(password)
-    for email, name, role in PEOPLE + commissioning_demo.COMMISSIONER_PEOPLE:
+    _association_demo(password)
+    people = PEOPLE + commissioning_demo.COMMISSIONER_PEOPLE + association_demo.ASSOCIATION_PEOPLE
+    for email, name, role in people:
         click.echo(f"  demo sign-in: {email} / {password}  ({name}, {role.label.lower()})")
 
 
@@ -245,4 +248,16 @@ def _commissioner_demo(password: str) -> None:
     click.echo(
         f"Created the demo commissioner “{commissioning_demo.COMMISSIONER}” and "
         f"{len(commissioning_demo.PROVIDERS) + 1} providers sharing with it."
+    )
+
+
+def _association_demo(password: str) -> None:
+    """The demo association, its own edition and its members (added to an existing demo too)."""
+    if association_demo.exists():
+        return
+    association = association_demo.build(password)
+    db.session.commit()
+    click.echo(
+        f"Created the demo association “{association.name}” with its own checklist and "
+        "members allowing benchmarks."
     )

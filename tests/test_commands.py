@@ -62,7 +62,7 @@ def test_reset_password_signs_out_existing_sessions(runner, client, world):
     assert result.exit_code != 0 and "No account" in result.output
 
 
-def test_demo_builds_real_progress_and_is_idempotent(runner, world, client):
+def test_demo_builds_real_progress_and_is_idempotent(runner, world, client, empty_catalogue):
     world.load_checklists()
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -95,7 +95,7 @@ def test_demo_builds_real_progress_and_is_idempotent(runner, world, client):
     assert ORGANISATION in client.get("/").get_data(as_text=True)
 
 
-def test_demo_refuses_a_database_with_real_data(runner, world):
+def test_demo_refuses_a_database_with_real_data(runner, world, empty_catalogue):
     world.load_checklists()
     world.provider("A Real Provider")
     result = runner.invoke(args=["demo"])
@@ -104,7 +104,7 @@ def test_demo_refuses_a_database_with_real_data(runner, world):
     assert db.session.scalar(select(func.count(Assessment.id))) == 0
 
 
-def test_assessments_list(runner, world):
+def test_assessments_list(runner, world, empty_catalogue):
     world.load_checklists()
     runner.invoke(args=["demo"])
     result = runner.invoke(args=["assessments", "list"])
