@@ -445,6 +445,12 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
         ),
         Route(
+            "commissioning.providers",
+            "GET",
+            "/commissioning/providers?lens=cqc&sort=overall&order=desc&overdue=1",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
             "commissioning.replace_code",
             "POST",
             "/commissioning/code/replace",

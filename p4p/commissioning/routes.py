@@ -1,14 +1,25 @@
-"""A commissioner's home and its sharing code."""
+"""A commissioner's home, its sharing code, and the providers that share with it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
-from p4p import access
+from p4p import access, tenancy
+from p4p.commissioning import table as providers_table
 from p4p.forms import ConfirmForm
 from p4p.sharing import service as sharing
 
 bp = access.protect(Blueprint("commissioning", __name__, url_prefix="/commissioning"))
+
+
+def _viewer() -> tenancy.Viewer:
+    return tenancy.Viewer.of(current_user)
+
+
+def _record(provider_ids, what: str) -> None:
+    """Every look at providers' data is recorded for the providers to see."""
+    sharing.record_views(_viewer(), current_user.name, provider_ids, what)
 
 
 @bp.get("/")
@@ -46,3 +57,42 @@ def replace_code():
         "success",
     )
     return redirect(url_for("commissioning.code"))
+
+
+# --- the providers table --------------------------------------------------------------------
+
+
+def _criteria(commissioner_id: int) -> providers_table.Criteria:
+    args = request.args
+    return providers_table.Criteria(
+        commissioner_id=commissioner_id,
+        sort=providers_table.valid_sort(args.get("sort")),
+        descending=args.get("order") == "desc",
+        edition=(args.get("edition") or None),
+        stage=(args.get("stage") or None),
+        overdue_only=args.get("overdue") == "1",
+        stale_only=args.get("stale") == "1",
+        search=(args.get("q") or "")[:200] or None,
+    )
+
+
+@bp.get("/providers")
+@access.rule(access.COMMISSIONING_READ)
+def providers():
+    organisation = access.current_organisation()
+    criteria = _criteria(organisation.id)
+    cat = providers_table.catalogue()
+    shown = providers_table.table(
+        criteria,
+        cat,
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+    _record([row.provider_id for row in shown.page.items], "Providers table")
+    return render_template(
+        "commissioning/providers.html",
+        table=shown,
+        criteria=criteria,
+        editions=sorted(cat.newest().values(), key=lambda c: c.title),
+        stages=cat.stages(),
+        sharing=sharing.sharing_count(organisation.id),
+    )

@@ -1,0 +1,530 @@
+"""The providers table: every provider sharing with a commissioner, with the figures of its
+latest completed assessment, in a fixed number of queries however many providers share.
+
+One statement finds the page of providers (latest and previous completed assessment by window
+functions, open and overdue actions by one grouped subquery, filters, sort, limit); one more
+counts them; the stored section (or lens) results and pinned statements' ratings of the
+page's assessments are read in one statement each. Nothing here re-scores a rating: completed
+assessments keep their scores (`section_results`, `lens_results`).
+
+`provider_rows` is the contract the JSON API relies on; `table` adds what the pages show
+(lens figures, pinned statements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+
+from p4p.actions.models import OPEN_STATUSES, Action
+from p4p.actions.service import today
+from p4p.assessments.models import Assessment, AssessmentStatus, SectionResult
+from p4p.auth.models import Organisation
+from p4p.catalogue.content import ChecklistDef
+from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.extensions import db
+from p4p.sharing.models import Share
+from p4p.timeutil import utcnow
+
+STALE_AFTER = timedelta(days=365)
+PER_PAGE = 25
+MAX_PER_PAGE = 100
+# Column keys that sort; "section:KEY" and "lens:SCHEME:TAG" sort by that figure too.
+SORTS = ("name", "edition", "completed", "stage", "overall", "change", "open", "overdue")
+SECTION = "section"
+SECTION_RULE = (
+    "A section's score is the points its ratings scored out of the points possible (every "
+    "statement at the top of the scale). The figure in brackets is how many statements it "
+    "rests on."
+)
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    provider_id: int
+    name: str
+    scope: str  # "summary" or "full" (the share's scope)
+    checklist_key: str | None  # edition of the latest completed assessment (None: none yet)
+    edition_title: str | None
+    version: str | None
+    assessment_id: int | None  # latest completed assessment
+    completed_dt: datetime | None
+    stage_key: str | None
+    stage_label: str | None  # None when no stage reached or no assessment
+    overall_percent: int | None  # round(100 * points / possible)
+    previous_overall_percent: int | None  # the completed assessment before it, same edition
+    section_percents: dict[str, int | None]  # by section key
+    open_actions: int
+    overdue_actions: int
+
+    @property
+    def change(self) -> int | None:
+        if self.overall_percent is None or self.previous_overall_percent is None:
+            return None
+        return self.overall_percent - self.previous_overall_percent
+
+    @property
+    def change_text(self) -> str:
+        """The change since the previous assessment in words, figures included."""
+        if self.overall_percent is None:
+            return "No assessment yet"
+        if self.previous_overall_percent is None:
+            return "First assessment"
+        before, now = self.previous_overall_percent, self.overall_percent
+        if now > before:
+            return f"Up from {before}% to {now}%"
+        if now < before:
+            return f"Down from {before}% to {now}%"
+        return f"Same, {now}%"
+
+
+@dataclass(frozen=True)
+class ProviderPage:
+    items: list[ProviderRow]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A stored score: a percentage and how many statements it rests on."""
+
+    percent: int
+    statements: int
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # "section:KEY" or "lens:SCHEME:TAG"
+    label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """What the providers page shows: the page of rows, the figure columns of the lens in
+    view and each row's figures (by assessment id, then column key), the pinned statements'
+    ratings (by assessment id, then statement key: the rating's label)."""
+
+    page: ProviderPage
+    lens: str
+    columns: list[Column]
+    figures: dict[int, dict[str, Figure]]
+    lens_title: str = "sections"
+    rule: str = ""
+    pins: list[tuple[str, str]] = field(default_factory=list)  # (statement key, text)
+    pinned: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def percent(points: int | None, possible: int | None) -> int | None:
+    """Whole per cent, rounded half up (as `scoring.Score.percent`); None with no score."""
+    if points is None or possible is None:
+        return None
+    if not possible:
+        return 0
+    return (200 * points + possible) // (2 * possible)
+
+
+def _percent_sql(points: Any, possible: Any) -> ColumnElement:
+    """The same rounding in SQL, for sorting (NULL when there is no score)."""
+    return case(
+        (possible > 0, (200 * points + possible) // (2 * possible)),
+        (possible == 0, literal(0)),
+        else_=None,
+    )
+
+
+# --- the catalogue the table needs (a handful of rows, whatever the number of providers) ----
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    versions: dict[int, ChecklistVersion]
+
+    def content(self, version_id: int) -> ChecklistDef:
+        return self.versions[version_id].content
+
+    def newest(self) -> dict[str, ChecklistDef]:
+        """The newest version of each edition, by edition key."""
+        newest: dict[str, ChecklistVersion] = {}
+        for version in self.versions.values():
+            key = version.checklist.key
+            if key not in newest or version.sort_key > newest[key].sort_key:
+                newest[key] = version
+        return {key: version.content for key, version in newest.items()}
+
+    def stage_order(self) -> dict[str, int]:
+        order: dict[str, int] = {}
+        for version in self.versions.values():
+            for position, stage in enumerate(version.stages, start=1):
+                order.setdefault(stage["key"], position)
+        return order
+
+    def stages(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for content in self.newest().values():
+            for stage in content.stages:
+                seen.setdefault(stage.key, stage.label)
+        return list(seen.items())
+
+
+def catalogue() -> Catalogue:
+    from sqlalchemy.orm import selectinload
+
+    versions = db.session.scalars(
+        select(ChecklistVersion).options(selectinload(ChecklistVersion.checklist))
+    ).all()
+    return Catalogue({version.id: version for version in versions})
+
+
+# --- the query ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criteria:
+    commissioner_id: int
+    sort: str = "name"
+    descending: bool = False
+    edition: str | None = None
+    stage: str | None = None  # a stage key, or "none" (no stage reached yet)
+    overdue_only: bool = False
+    stale_only: bool = False
+    search: str | None = None
+
+
+def _sharing(commissioner_id: int) -> Select:
+    return select(Share.provider_id).where(
+        Share.commissioner_id == commissioner_id, Share.revoked_dt.is_(None)
+    )
+
+
+def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Select, Any]:
+    """The statement of the filtered rows (not yet sorted or limited), and its latest
+    assessment subquery (for joining figures)."""
+    order_by = (Assessment.completed_dt.desc(), Assessment.id.desc())
+    ranked_version = aliased(ChecklistVersion)
+    ranked = (
+        select(
+            Assessment.id,
+            Assessment.organisation_id,
+            Assessment.checklist_version_id,
+            Assessment.completed_dt,
+            Assessment.stage_key,
+            Assessment.points,
+            Assessment.possible,
+            ranked_version.checklist_id,
+            func.row_number()
+            .over(partition_by=Assessment.organisation_id, order_by=order_by)
+            .label("rank"),
+            func.row_number()
+            .over(
+                partition_by=(Assessment.organisation_id, ranked_version.checklist_id),
+                order_by=order_by,
+            )
+            .label("edition_rank"),
+        )
+        .join(ranked_version, ranked_version.id == Assessment.checklist_version_id)
+        .where(
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+            Assessment.organisation_id.in_(_sharing(criteria.commissioner_id)),
+        )
+        .subquery("ranked")
+    )
+    latest = aliased(ranked, name="latest")
+    previous = aliased(ranked, name="previous")
+    is_open = Action.status.in_(OPEN_STATUSES)
+    actions = (
+        select(
+            Action.organisation_id,
+            func.sum(case((is_open, 1), else_=0)).label("open"),
+            func.sum(case((and_(is_open, Action.due_on < today()), 1), else_=0)).label("overdue"),
+        )
+        .where(Action.organisation_id.in_(_sharing(criteria.commissioner_id)))
+        .group_by(Action.organisation_id)
+        .subquery("action_counts")
+    )
+    version = aliased(ChecklistVersion, name="version")
+    edition = aliased(Checklist, name="edition")
+    overall = _percent_sql(latest.c.points, latest.c.possible)
+    before = _percent_sql(previous.c.points, previous.c.possible)
+    open_actions = func.coalesce(actions.c.open, 0)
+    overdue_actions = func.coalesce(actions.c.overdue, 0)
+    statement = (
+        select(
+            Share.provider_id,
+            Share.scope,
+            Organisation.name,
+            latest.c.id.label("assessment_id"),
+            latest.c.checklist_version_id,
+            latest.c.completed_dt,
+            latest.c.stage_key,
+            latest.c.points,
+            latest.c.possible,
+            previous.c.points.label("previous_points"),
+            previous.c.possible.label("previous_possible"),
+            edition.key.label("checklist_key"),
+            edition.title.label("edition_title"),
+            version.version,
+            open_actions.label("open_actions"),
+            overdue_actions.label("overdue_actions"),
+        )
+        .select_from(Share)
+        .join(Organisation, Organisation.id == Share.provider_id)
+        .outerjoin(latest, and_(latest.c.organisation_id == Share.provider_id, latest.c.rank == 1))
+        .outerjoin(version, version.id == latest.c.checklist_version_id)
+        .outerjoin(edition, edition.id == version.checklist_id)
+        .outerjoin(
+            previous,
+            and_(
+                previous.c.organisation_id == Share.provider_id,
+                previous.c.checklist_id == latest.c.checklist_id,
+                previous.c.edition_rank == 2,
+            ),
+        )
+        .outerjoin(actions, actions.c.organisation_id == Share.provider_id)
+        .where(Share.commissioner_id == criteria.commissioner_id, Share.revoked_dt.is_(None))
+    )
+    if criteria.edition:
+        statement = statement.where(edition.key == criteria.edition)
+    if criteria.stage == "none":
+        statement = statement.where(latest.c.id.is_not(None), latest.c.stage_key.is_(None))
+    elif criteria.stage:
+        statement = statement.where(latest.c.stage_key == criteria.stage)
+    if criteria.overdue_only:
+        statement = statement.where(overdue_actions > 0)
+    if criteria.stale_only:
+        statement = statement.where(
+            or_(latest.c.id.is_(None), latest.c.completed_dt < utcnow() - STALE_AFTER)
+        )
+    if criteria.search and criteria.search.strip():
+        statement = statement.where(
+            func.lower(Organisation.name).contains(criteria.search.strip().lower(), autoescape=True)
+        )
+    columns = {
+        "name": func.lower(Organisation.name),
+        "edition": func.lower(edition.title),
+        "completed": latest.c.completed_dt,
+        "stage": _stage_position(latest, stage_order),
+        "overall": overall,
+        "change": overall - before,
+        "open": open_actions,
+        "overdue": overdue_actions,
+    }
+    return statement, (latest, columns)
+
+
+def _stage_position(latest: Any, stage_order: dict[str, int]) -> ColumnElement:
+    """Stages in their order (none reached yet first); no assessment: NULL."""
+    whens = [(latest.c.stage_key == key, literal(n)) for key, n in stage_order.items()]
+    return case(*whens, (latest.c.id.is_not(None), literal(0)), else_=None)
+
+
+def _sort_expression(sort: str, latest: Any, columns: dict[str, Any]) -> tuple[Any, Any]:
+    """The expression a sort key orders by, and any join it needs (None: none)."""
+    if sort in columns:
+        return columns[sort], None
+    kind, _, rest = sort.partition(":")
+    if kind == SECTION and rest:
+        # Not an alias: tenancy's criteria name the table itself.
+        result = SectionResult
+        join = (result, and_(result.assessment_id == latest.c.id, result.section_key == rest))
+        return _percent_sql(result.points, result.possible), join
+    return columns["name"], None
+
+
+def valid_sort(sort: str | None) -> str:
+    if not sort:
+        return "name"
+    if sort in SORTS:
+        return sort
+    kind, _, rest = sort.partition(":")
+    if kind == SECTION and rest and len(rest) <= 40:
+        return sort
+    if kind == "lens" and rest.count(":") == 1 and len(rest) <= 81:
+        return sort
+    return "name"
+
+
+def _query(
+    criteria: Criteria, cat: Catalogue, *, page: int | None, per_page: int
+) -> tuple[list[Any], int, Any]:
+    """The rows (all when page is None), the number of rows matching, and the latest
+    assessment subquery's id column selector for figures."""
+    statement, (latest, columns) = _rows_statement(criteria, cat.stage_order())
+    expression, join = _sort_expression(criteria.sort, latest, columns)
+    if join is not None:
+        statement = statement.outerjoin(*join)
+    ordered = expression.desc() if criteria.descending else expression.asc()
+    # Providers without the figure come last whichever way the column is sorted.
+    statement = statement.order_by(
+        expression.is_(None), ordered, func.lower(Organisation.name), Share.provider_id
+    )
+    if page is None:
+        rows = db.session.execute(statement).all()
+        return rows, len(rows), statement
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total or 0, statement
+
+
+def _stage_label(cat: Catalogue, version_id: int | None, stage_key: str | None) -> str | None:
+    if version_id is None or stage_key is None:
+        return None
+    stage = cat.content(version_id).stage(stage_key)
+    return stage.label if stage else None
+
+
+def _section_figures(assessment_ids: Sequence[int]) -> dict[int, dict[str, Figure]]:
+    found: dict[int, dict[str, Figure]] = {}
+    if not assessment_ids:
+        return found
+    for result in db.session.execute(
+        select(
+            SectionResult.assessment_id,
+            SectionResult.section_key,
+            SectionResult.points,
+            SectionResult.possible,
+            SectionResult.total,
+        ).where(SectionResult.assessment_id.in_(assessment_ids))
+    ):
+        found.setdefault(result.assessment_id, {})[f"{SECTION}:{result.section_key}"] = Figure(
+            percent(result.points, result.possible) or 0, result.total
+        )
+    return found
+
+
+def _rows(
+    raw: Sequence[Any], cat: Catalogue, sections: dict[int, dict[str, Figure]] | None = None
+) -> list[ProviderRow]:
+    if sections is None:
+        sections = _section_figures([r.assessment_id for r in raw if r.assessment_id])
+    prefix = len(SECTION) + 1
+    return [
+        ProviderRow(
+            provider_id=r.provider_id,
+            name=r.name,
+            scope=r.scope,
+            checklist_key=r.checklist_key,
+            edition_title=r.edition_title,
+            version=r.version,
+            assessment_id=r.assessment_id,
+            completed_dt=r.completed_dt,
+            stage_key=r.stage_key,
+            stage_label=_stage_label(cat, r.checklist_version_id, r.stage_key),
+            overall_percent=percent(r.points, r.possible),
+            previous_overall_percent=percent(r.previous_points, r.previous_possible),
+            section_percents={
+                key[prefix:]: figure.percent
+                for key, figure in sections.get(r.assessment_id or 0, {}).items()
+            },
+            open_actions=int(r.open_actions or 0),
+            overdue_actions=int(r.overdue_actions or 0),
+        )
+        for r in raw
+    ]
+
+
+def _page_number(page: int, per_page: int) -> tuple[int, int]:
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    return max(1, page), per_page
+
+
+def provider_rows(
+    commissioner_id: int,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: str = "name",
+    descending: bool = False,
+    edition: str | None = None,
+    stage: str | None = None,
+    overdue_only: bool = False,
+    stale_only: bool = False,
+    search: str | None = None,
+) -> ProviderPage:
+    """A page of the providers with an active share to the commissioner, with the figures of
+    each one's latest completed assessment."""
+    criteria = Criteria(
+        commissioner_id,
+        valid_sort(sort),
+        descending,
+        edition,
+        stage,
+        overdue_only,
+        stale_only,
+        search,
+    )
+    return _page(criteria, catalogue(), page, per_page)[0]
+
+
+def _page(
+    criteria: Criteria, cat: Catalogue, page: int, per_page: int
+) -> tuple[ProviderPage, list[Any], dict[int, dict[str, Figure]]]:
+    page, per_page = _page_number(page, per_page)
+    raw, total, _ = _query(criteria, cat, page=page, per_page=per_page)
+    pages = max(1, -(-total // per_page))
+    if page > pages and total:
+        page = pages
+        raw, total, _ = _query(criteria, cat, page=page, per_page=per_page)
+    sections = _section_figures([r.assessment_id for r in raw if r.assessment_id])
+    return ProviderPage(_rows(raw, cat, sections), total, page, per_page, pages), raw, sections
+
+
+def all_rows(criteria: Criteria, cat: Catalogue | None = None) -> list[ProviderRow]:
+    """Every matching row, unpaginated (exports)."""
+    cat = cat or catalogue()
+    raw, _, _ = _query(criteria, cat, page=None, per_page=0)
+    return _rows(raw, cat)
+
+
+def editions_in_view(rows: Sequence[ProviderRow], cat: Catalogue, edition: str | None) -> list[str]:
+    """The editions whose sections the table shows as columns: the one filtered for, or every
+    edition the providers shown use."""
+    if edition:
+        return [edition] if edition in cat.newest() else []
+    return sorted(
+        {row.checklist_key for row in rows if row.checklist_key},
+        key=lambda key: cat.newest()[key].title if key in cat.newest() else key,
+    )
+
+
+def section_columns(editions: Sequence[str], cat: Catalogue) -> list[Column]:
+    newest = cat.newest()
+    columns = []
+    for key in editions:
+        content = newest.get(key)
+        if content is None:
+            continue
+        prefix = f"{content.title}: " if len(editions) > 1 else ""
+        columns.extend(Column(f"{SECTION}:{s.key}", prefix + s.title) for s in content.sections)
+    return columns
+
+
+def table(criteria: Criteria, cat: Catalogue, *, page: int = 1, per_page: int = PER_PAGE) -> Table:
+    """The providers page: a page of rows and the figures of the lens in view."""
+    shown, raw, figures = _page(criteria, cat, page, per_page)
+    editions = editions_in_view(shown.items, cat, criteria.edition)
+    columns = section_columns(editions, cat)
+    return Table(
+        shown,
+        SECTION,
+        columns,
+        figures,
+        lens_title="score per section",
+        rule=SECTION_RULE,
+    )

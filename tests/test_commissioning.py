@@ -1,0 +1,143 @@
+"""The commissioner's providers table, lenses, pinned statements, comparing and exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from p4p import tenancy
+from p4p.actions import service as actions
+from p4p.auth.models import OrganisationKind
+from p4p.commissioning import table as providers_table
+from p4p.extensions import db
+from p4p.sharing.models import ShareView
+from tests.helpers import completed_assessment, sign_in
+
+NOTE = "Mrs Bramble told us about her son"
+LEAD = "Annabel Leadworthy"
+INVOLVEMENT = "Asked Mr Quill's daughter"
+
+
+def rate_all(scale_key: str, note: str = NOTE):
+    return lambda index, _: (scale_key, f"{note} {index}")
+
+
+def rate_mixed(top_every: int):
+    """Every `top_every`th statement at the top, the others part way."""
+    return lambda index, _: ("doing" if index % top_every == 0 else "started", f"{NOTE} {index}")
+
+
+@pytest.fixture
+def council(world):
+    return world.provider("Northshire Council", kind=OrganisationKind.COMMISSIONER)
+
+
+@pytest.fixture
+def sharing(world, homecare, council):
+    """Two providers sharing with the council (one summary, one full), one not sharing."""
+    improving = world.provider("Alder Homecare")
+    completed_assessment(improving, homecare, "Last year", rate_all("started"), days_ago=200)
+    latest = completed_assessment(improving, homecare, "This year", rate_mixed(2), days_ago=10)
+    actions.create(
+        latest,
+        homecare.sections[0].statements[1],
+        improving.id,
+        what="Write one-page profiles",
+        lead=LEAD,
+        due_on=date(2020, 1, 31),
+        involvement=INVOLVEMENT,
+    )
+    slipping = world.provider("Birch Care")
+    completed_assessment(slipping, homecare, "Old", rate_all("doing"), days_ago=500)
+    completed_assessment(slipping, homecare, "Stale", rate_mixed(3), days_ago=400)
+    cedar = world.provider("Cedar Homecare")  # shares, never assessed
+    hidden = world.provider("Hidden Homecare")
+    completed_assessment(hidden, homecare, "Secret", rate_all("doing"), days_ago=5)
+    db.session.commit()
+    world.share(improving, council, "summary")
+    world.share(slipping, council, "full")
+    world.share(cedar, council, "summary")
+    return improving, slipping, cedar, hidden
+
+
+def rows(council, **kwargs) -> providers_table.ProviderPage:
+    with tenancy.within(tenancy.reach_of(tenancy.Viewer.of(council))):
+        return providers_table.provider_rows(council.organisation.id, **kwargs)
+
+
+def test_the_table_lists_sharing_providers_with_their_figures(sharing, council, homecare):
+    improving, slipping, cedar, hidden = sharing
+    page = rows(council)
+    assert [r.name for r in page.items] == ["Alder Homecare", "Birch Care", "Cedar Homecare"]
+    assert page.total == 3 and page.pages == 1
+    alder, birch, cedar_row = page.items
+    assert alder.scope == "summary" and birch.scope == "full"
+    assert alder.checklist_key == "homecare" and alder.version == homecare.version
+    assert alder.previous_overall_percent == 50
+    assert alder.overall_percent > 50
+    assert alder.change_text == f"Up from 50% to {alder.overall_percent}%"
+    assert birch.previous_overall_percent == 100
+    assert birch.change_text.startswith("Down from 100% to ")
+    assert set(alder.section_percents) == {s.key for s in homecare.sections}
+    assert alder.open_actions == 1 and alder.overdue_actions == 1
+    assert cedar_row.assessment_id is None and cedar_row.change_text == "No assessment yet"
+
+
+def test_filters_sort_and_search(sharing, council):
+    assert [r.name for r in rows(council, overdue_only=True).items] == ["Alder Homecare"]
+    assert [r.name for r in rows(council, stale_only=True).items] == [
+        "Birch Care",
+        "Cedar Homecare",
+    ]
+    assert [r.name for r in rows(council, search="birch").items] == ["Birch Care"]
+    assert [r.name for r in rows(council, search="%").items] == []
+    assert [r.name for r in rows(council, edition="managers").items] == []
+    by_overall = [r.name for r in rows(council, sort="overall", descending=True).items]
+    assert by_overall == ["Alder Homecare", "Birch Care", "Cedar Homecare"]
+    ascending = [r.name for r in rows(council, sort="overall").items]
+    assert ascending == ["Birch Care", "Alder Homecare", "Cedar Homecare"]  # none last
+    by_change = [r.name for r in rows(council, sort="change").items]
+    assert by_change[0] == "Birch Care"
+    paged = rows(council, per_page=2, page=2)
+    assert [r.name for r in paged.items] == ["Cedar Homecare"] and paged.pages == 2
+
+
+def test_the_page_shows_the_table_and_records_the_views(client, sharing, council):
+    improving, slipping, cedar, hidden = sharing
+    sign_in(client, council)
+    response = client.get("/commissioning/providers?sort=overall&order=desc")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Alder Homecare" in html and "Hidden Homecare" not in html
+    assert 'aria-sort="descending"' in html
+    assert "Up from 50% to" in html
+    for personal in (NOTE, LEAD, INVOLVEMENT):
+        assert personal not in html
+    with tenancy.within(tenancy.everything("test: reading the record of views")):
+        seen = db.session.scalars(select(ShareView.provider_id)).all()
+    assert sorted(seen) == sorted(
+        [improving.organisation.id, slipping.organisation.id, cedar.organisation.id]
+    )
+
+
+def test_the_tables_queries_do_not_grow_with_the_number_of_providers(
+    world, client, homecare, council, count_queries
+):
+    def add_providers(count: int, start: int) -> None:
+        for n in range(start, start + count):
+            owner = world.provider(f"Provider {n:03d}", owner_email=f"owner{n}@many.example")
+            completed_assessment(owner, homecare, "One", rate_all("started"), days_ago=300)
+            completed_assessment(owner, homecare, "Two", rate_mixed(2), days_ago=3)
+            world.share(owner, council, "summary" if n % 2 else "full")
+
+    sign_in(client, council)
+    url = "/commissioning/providers?sort=section:before-support-starts&order=desc"
+    add_providers(2, 0)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    add_providers(6, 2)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), "\n".join(many)
