@@ -1,7 +1,13 @@
 """Every model, imported in one place so that metadata (and Alembic) sees all tables."""
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    LensResult,
+    Rating,
+    SectionResult,
+)
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -26,6 +32,7 @@ __all__ = [
     "ChecklistVersion",
     "Invitation",
     "JobStatus",
+    "LensResult",
     "Membership",
     "Organisation",
     "OrganisationKind",

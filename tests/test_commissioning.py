@@ -141,3 +141,31 @@ def test_the_tables_queries_do_not_grow_with_the_number_of_providers(
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_lenses_show_stored_scores_with_their_rule_and_basis(client, sharing, council, homecare):
+    from p4p.assessments.models import LensResult
+
+    improving = sharing[0]
+    with tenancy.within(tenancy.organisation(improving.organisation.id)):
+        stored = db.session.scalars(select(LensResult).where(LensResult.scheme == "cqc")).all()
+    assert stored and {r.tag for r in stored} <= {
+        "safe",
+        "effective",
+        "caring",
+        "responsive",
+        "well-led",
+    }
+    sign_in(client, council)
+    html = client.get("/commissioning/providers?lens=cqc&sort=lens:cqc:safe&order=desc").get_data(
+        as_text=True
+    )
+    assert "CQC key questions" in html and "Well-led" in html
+    assert "statements tagged with that key question" in html
+    caring = sum(
+        1 for s in homecare.sections for st in s.statements if "caring" in st.tags.get("cqc", [])
+    )
+    assert f"({caring})" in html
+    assert 'aria-sort="descending"' in html
+    for lens in ("making-it-real", "pamms", "section", "nonsense"):
+        assert client.get(f"/commissioning/providers?lens={lens}").status_code == 200

@@ -138,5 +138,27 @@ class SectionResult(TenantOwned, db.Model):
         return cls.assessment_id.in_(_completed_assessments())
 
 
+class LensResult(TenantOwned, db.Model):
+    """The score of one tag of a scheme (a CQC key question, a Making it Real theme, a PAMMS
+    domain...) in a completed assessment, stored when it was completed, so that the
+    commissioner's lenses read a handful of rows instead of re-scoring every rating."""
+
+    __tablename__ = "lens_results"
+    __table_args__ = (UniqueConstraint("assessment_id", "scheme", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    scheme: Mapped[str] = mapped_column(String(40))
+    tag: Mapped[str] = mapped_column(String(40))
+    points: Mapped[int] = mapped_column(Integer)
+    possible: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        return cls.assessment_id.in_(_completed_assessments())
+
+
 def _completed_assessments() -> Select:
     return select(Assessment.id).where(Assessment.status == AssessmentStatus.COMPLETED.value)

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from p4p import access, tenancy
+from p4p.commissioning import lenses
 from p4p.commissioning import table as providers_table
 from p4p.forms import ConfirmForm
 from p4p.sharing import service as sharing
@@ -85,6 +86,7 @@ def providers():
     shown = providers_table.table(
         criteria,
         cat,
+        lens=request.args.get("lens"),
         page=request.args.get("page", 1, type=int) or 1,
     )
     _record([row.provider_id for row in shown.page.items], "Providers table")
@@ -95,4 +97,5 @@ def providers():
         editions=sorted(cat.newest().values(), key=lambda c: c.title),
         stages=cat.stages(),
         sharing=sharing.sharing_count(organisation.id),
+        lenses=lenses.LENSES,
     )

@@ -32,10 +32,11 @@ from sqlalchemy.orm import aliased
 
 from p4p.actions.models import OPEN_STATUSES, Action
 from p4p.actions.service import today
-from p4p.assessments.models import Assessment, AssessmentStatus, SectionResult
+from p4p.assessments.models import Assessment, AssessmentStatus, LensResult, SectionResult
 from p4p.auth.models import Organisation
 from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.commissioning import lenses
 from p4p.extensions import db
 from p4p.sharing.models import Share
 from p4p.timeutil import utcnow
@@ -45,12 +46,7 @@ PER_PAGE = 25
 MAX_PER_PAGE = 100
 # Column keys that sort; "section:KEY" and "lens:SCHEME:TAG" sort by that figure too.
 SORTS = ("name", "edition", "completed", "stage", "overall", "change", "open", "overdue")
-SECTION = "section"
-SECTION_RULE = (
-    "A section's score is the points its ratings scored out of the points possible (every "
-    "statement at the top of the scale). The figure in brackets is how many statements it "
-    "rests on."
-)
+SECTION = lenses.SECTION
 
 
 @dataclass(frozen=True)
@@ -344,6 +340,14 @@ def _sort_expression(sort: str, latest: Any, columns: dict[str, Any]) -> tuple[A
         result = SectionResult
         join = (result, and_(result.assessment_id == latest.c.id, result.section_key == rest))
         return _percent_sql(result.points, result.possible), join
+    if kind == "lens" and ":" in rest:
+        scheme, _, tag = rest.partition(":")
+        lens = LensResult  # not an alias: tenancy's criteria name the table itself
+        join = (
+            lens,
+            and_(lens.assessment_id == latest.c.id, lens.scheme == scheme, lens.tag == tag),
+        )
+        return _percent_sql(lens.points, lens.possible), join
     return columns["name"], None
 
 
@@ -515,16 +519,63 @@ def section_columns(editions: Sequence[str], cat: Catalogue) -> list[Column]:
     return columns
 
 
-def table(criteria: Criteria, cat: Catalogue, *, page: int = 1, per_page: int = PER_PAGE) -> Table:
+def lens_figures(assessment_ids: Sequence[int], scheme: str) -> dict[int, dict[str, Figure]]:
+    """The stored scores of one scheme's tags, by assessment id, then "lens:SCHEME:TAG"."""
+    found: dict[int, dict[str, Figure]] = {}
+    if not assessment_ids:
+        return found
+    for result in db.session.execute(
+        select(
+            LensResult.assessment_id,
+            LensResult.tag,
+            LensResult.points,
+            LensResult.possible,
+            LensResult.total,
+        ).where(LensResult.assessment_id.in_(assessment_ids), LensResult.scheme == scheme)
+    ):
+        found.setdefault(result.assessment_id, {})[f"lens:{scheme}:{result.tag}"] = Figure(
+            percent(result.points, result.possible) or 0, result.total
+        )
+    return found
+
+
+def lens_columns(lens: lenses.Lens, editions: Sequence[str], cat: Catalogue) -> list[Column]:
+    if lens.key == SECTION:
+        return section_columns(editions, cat)
+    newest = cat.newest()
+    checklists = [newest[key] for key in editions if key in newest]
+    return [
+        Column(f"lens:{lens.key}:{tag}", lenses.tag_label(lens.key, tag))
+        for tag in lenses.tags(lens.key, checklists)
+    ]
+
+
+def figures_for(
+    lens: lenses.Lens, assessment_ids: Sequence[int], sections: dict[int, dict[str, Figure]]
+) -> dict[int, dict[str, Figure]]:
+    if lens.key == SECTION:
+        return sections
+    return lens_figures(assessment_ids, lens.key)
+
+
+def table(
+    criteria: Criteria,
+    cat: Catalogue,
+    *,
+    lens: str = SECTION,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Table:
     """The providers page: a page of rows and the figures of the lens in view."""
-    shown, raw, figures = _page(criteria, cat, page, per_page)
+    chosen = lenses.lens_of(lens)
+    shown, raw, sections = _page(criteria, cat, page, per_page)
     editions = editions_in_view(shown.items, cat, criteria.edition)
-    columns = section_columns(editions, cat)
+    ids = [r.assessment_id for r in raw if r.assessment_id]
     return Table(
         shown,
-        SECTION,
-        columns,
-        figures,
-        lens_title="score per section",
-        rule=SECTION_RULE,
+        chosen.key,
+        lens_columns(chosen, editions, cat),
+        figures_for(chosen, ids, sections),
+        lens_title=chosen.name if chosen.key != SECTION else "score per section",
+        rule=lenses.rule(chosen),
     )
