@@ -451,6 +451,18 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
         ),
         Route(
+            "commissioning.providers_csv",
+            "GET",
+            "/commissioning/providers.csv?lens=pamms",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.providers_xlsx",
+            "GET",
+            "/commissioning/providers.xlsx?stale=1",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
             "commissioning.replace_code",
             "POST",
             "/commissioning/code/replace",

@@ -169,3 +169,75 @@ def test_lenses_show_stored_scores_with_their_rule_and_basis(client, sharing, co
     assert 'aria-sort="descending"' in html
     for lens in ("making-it-real", "pamms", "section", "nonsense"):
         assert client.get(f"/commissioning/providers?lens={lens}").status_code == 200
+
+
+def test_exports_carry_the_lens_and_filters_and_are_safe_in_a_spreadsheet(
+    world, client, sharing, council, homecare
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    improving, slipping, cedar, hidden = sharing
+    for name in ('=HYPERLINK("http://x")', "+1 Care", "-Minus Care", "@At Care"):
+        owner = world.provider(name, owner_email=f"owner{len(name)}{name[0] == '='}@inj.example")
+        completed_assessment(owner, homecare, "One", rate_all("started"), days_ago=2)
+        world.share(owner, council, "full")
+    sign_in(client, council)
+
+    response = client.get("/commissioning/providers.csv?lens=cqc&sort=name")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert lines[0][:3] == ["Provider", "Scope shared", "Edition"]
+    assert "Safe %" in lines[0] and "Safe: statements" in lines[0]
+    names = [line[0] for line in lines[1:]]
+    assert '\'=HYPERLINK("http://x")' in names and "'+1 Care" in names
+    assert "'-Minus Care" in names and "'@At Care" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
+    assert "Hidden Homecare" not in names and len(names) == 7
+    for personal in (NOTE, LEAD, INVOLVEMENT):
+        assert personal not in text
+
+    filtered = client.get("/commissioning/providers.csv?overdue=1").get_data(as_text=True)
+    assert [line[0] for line in csv.reader(io.StringIO(filtered.lstrip("\ufeff")))][1:] == [
+        "Alder Homecare"
+    ]
+
+    response = client.get("/commissioning/providers.xlsx?lens=pamms&q=I")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.get_data()))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "Provider" and all(cell.font.bold for cell in sheet[1])
+    assert any(h and h.startswith("Quality of management") for h in header)
+    values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '=HYPERLINK("http://x")' in values  # kept as text, not a formula
+    assert all(cell.data_type == "s" for cell in sheet["A"][1:])
+    assert "Alder Homecare" not in values  # the search applied
+    everything = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row)
+    for personal in (NOTE, LEAD, INVOLVEMENT):
+        assert personal not in everything
+
+    with tenancy.within(tenancy.everything("test: reading the record of views")):
+        seen = db.session.execute(select(ShareView.provider_id, ShareView.what)).all()
+    exported = {p for p, what in seen if what == "Providers table, exported (CSV)"}
+    assert len(exported) == 7 and hidden.organisation.id not in exported
+
+
+def test_a_revoked_provider_leaves_the_table_and_exports_at_once(world, client, sharing, council):
+    from p4p.sharing import service as sharing_service
+
+    improving = sharing[0]
+    sign_in(client, council)
+    assert "Alder Homecare" in client.get("/commissioning/providers").get_data(as_text=True)
+    share = sharing_service.active_share(improving.organisation.id, council.organisation.id)
+    with tenancy.within(tenancy.organisation(improving.organisation.id)):
+        sharing_service.revoke(improving.organisation.id, share.id, tenancy.Viewer.of(improving))
+        db.session.commit()
+    assert "Alder Homecare" not in client.get("/commissioning/providers").get_data(as_text=True)
+    assert "Alder Homecare" not in client.get("/commissioning/providers.csv").get_data(as_text=True)

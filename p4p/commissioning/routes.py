@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from p4p import access, tenancy
-from p4p.commissioning import lenses
+from p4p.commissioning import exports, lenses
 from p4p.commissioning import table as providers_table
 from p4p.forms import ConfirmForm
 from p4p.sharing import service as sharing
@@ -99,3 +99,36 @@ def providers():
         sharing=sharing.sharing_count(organisation.id),
         lenses=lenses.LENSES,
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _export(kind: str) -> Response:
+    organisation = access.current_organisation()
+    criteria = _criteria(organisation.id)
+    shown = providers_table.everything(
+        criteria, providers_table.catalogue(), request.args.get("lens")
+    )
+    _record([row.provider_id for row in shown.rows], f"Providers table, exported ({kind.upper()})")
+    name = f"providers-{shown.lens.key}-{providers_table.today().isoformat()}.{kind}"
+    if kind == "csv":
+        response = Response(exports.as_csv(shown), mimetype="text/csv")
+    else:
+        response = Response(
+            exports.as_xlsx(shown, f"Providers by {shown.lens.noun}"), mimetype=XLSX
+        )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/providers.csv")
+@access.rule(access.COMMISSIONING_READ)
+def providers_csv():
+    return _export("csv")
+
+
+@bp.get("/providers.xlsx")
+@access.rule(access.COMMISSIONING_READ)
+def providers_xlsx():
+    return _export("xlsx")
