@@ -463,6 +463,14 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
         ),
         Route(
+            "commissioning.compare",
+            "GET",
+            f"/commissioning/compare?provider={organisation.id}",
+            outcome_for(
+                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+            ),
+        ),
+        Route(
             "commissioning.replace_code",
             "POST",
             "/commissioning/code/replace",

@@ -241,3 +241,90 @@ def test_a_revoked_provider_leaves_the_table_and_exports_at_once(world, client, 
         db.session.commit()
     assert "Alder Homecare" not in client.get("/commissioning/providers").get_data(as_text=True)
     assert "Alder Homecare" not in client.get("/commissioning/providers.csv").get_data(as_text=True)
+
+
+def test_comparing_providers_side_by_side_never_shows_notes(client, sharing, council, homecare):
+    improving, slipping, cedar, hidden = sharing
+    sign_in(client, council)
+    a, b = improving.organisation.id, slipping.organisation.id
+    response = client.get(f"/commissioning/compare?provider={a}&provider={b}&lens=making-it-real")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Alder Homecare" in html and "Birch Care" in html
+    assert "Making it Real themes" in html and "Workforce" in html
+    first = homecare.sections[0].statements[0]
+    assert first.text in html
+    labels = {option["label"] for option in homecare.scale}
+    assert any(label in html for label in labels)
+    assert 'class="rating rating-top"' in html or 'class="rating rating-middle"' in html
+    for personal in (NOTE, LEAD, INVOLVEMENT):
+        assert personal not in html  # Birch shares in full: notes are still never shown here
+    with tenancy.within(tenancy.everything("test: reading the record of views")):
+        seen = db.session.execute(select(ShareView.provider_id, ShareView.what)).all()
+    assert {p for p, what in seen if what == "Comparison of providers"} == {a, b}
+
+
+def test_comparing_needs_two_to_six_sharing_providers_with_assessments(
+    world, client, sharing, council
+):
+    from p4p.catalogue.models import Checklist
+
+    improving, slipping, cedar, hidden = sharing
+    sign_in(client, council)
+    a, c = improving.organisation.id, cedar.organisation.id
+    assert client.get(f"/commissioning/compare?provider={a}").status_code == 422
+    assert client.get(f"/commissioning/compare?provider={a}&provider={c}").status_code == 422
+    hidden_id = hidden.organisation.id
+    assert (
+        client.get(f"/commissioning/compare?provider={a}&provider={hidden_id}").status_code == 404
+    )
+    assert client.get(f"/commissioning/compare?provider={a}&provider=99999").status_code == 404
+    assert client.get(f"/commissioning/compare?provider={a}&provider=x").status_code == 422
+    other = world.provider("Managers Only Care")
+    managers = db.session.scalar(select(Checklist).where(Checklist.key == "managers")).versions[-1]
+    completed_assessment(other, managers, "M", rate_all("started"), days_ago=1)
+    world.share(other, council)
+    response = client.get(f"/commissioning/compare?provider={a}&provider={other.organisation.id}")
+    assert response.status_code == 422
+    assert "different editions" in response.get_data(as_text=True)
+
+
+def test_providers_on_different_versions_meet_by_statement_key(
+    empty_catalogue, world, client, app, council
+):
+    """A newer version without one statement: that cell says so."""
+    from dataclasses import replace
+
+    from p4p.catalogue.content import Removal
+    from p4p.catalogue.loading import load_version
+    from p4p.catalogue.models import Checklist
+    from tests.helpers import parsed_checklists
+
+    world.load_checklists()
+    published = dict(parsed_checklists(app.config["CHECKLISTS_DIR"]))["homecare/1.0.0.yaml"]
+    first, *others = published.sections
+    dropped = first.statements[1]
+    newer = replace(
+        published,
+        version="1.1.0",
+        sections=(replace(first, statements=first.statements[:1] + first.statements[2:]), *others),
+        removed=(Removal(dropped.key, "Merged into the first statement."),),
+        content_hash="1" * 64,
+    )
+    load_version(newer, "homecare/1.1.0.yaml")
+    db.session.commit()
+    old_version, new_version = db.session.scalar(
+        select(Checklist).where(Checklist.key == "homecare")
+    ).versions
+    on_old = world.provider("Old Version Care")
+    completed_assessment(on_old, old_version, "Old", rate_all("doing"), days_ago=3)
+    on_new = world.provider("New Version Care")
+    completed_assessment(on_new, new_version, "New", rate_all("started"), days_ago=3)
+    world.share(on_old, council)
+    world.share(on_new, council)
+    sign_in(client, council)
+    ids = f"provider={on_new.organisation.id}&provider={on_old.organisation.id}"
+    html = client.get(f"/commissioning/compare?{ids}").get_data(as_text=True)
+    assert dropped.text in html
+    assert "Not in version 1.1.0" in html
+    assert html.count("Not in version") == 1

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from p4p import access, tenancy
+from p4p.commissioning import compare as comparing
 from p4p.commissioning import exports, lenses
 from p4p.commissioning import table as providers_table
 from p4p.forms import ConfirmForm
@@ -132,3 +133,24 @@ def providers_csv():
 @access.rule(access.COMMISSIONING_READ)
 def providers_xlsx():
     return _export("xlsx")
+
+
+@bp.get("/compare")
+@access.rule(access.COMMISSIONING_READ)
+def compare():
+    """2–6 providers of one edition side by side (chosen with the table's checkboxes)."""
+    organisation = access.current_organisation()
+    chosen = [i for i in request.args.getlist("provider", type=int) if 0 < i < 2**31]
+    lens = request.args.get("lens")
+    try:
+        comparison = comparing.compare(organisation.id, chosen, lens)
+    except LookupError:
+        abort(404)
+    except comparing.CannotCompare as error:
+        return render_template(
+            "commissioning/compare.html", comparison=None, problem=str(error), lenses=lenses.LENSES
+        ), 422
+    _record([row.provider_id for row in comparison.providers], "Comparison of providers")
+    return render_template(
+        "commissioning/compare.html", comparison=comparison, problem=None, lenses=lenses.LENSES
+    )

@@ -201,6 +201,7 @@ class Criteria:
     overdue_only: bool = False
     stale_only: bool = False
     search: str | None = None
+    provider_ids: tuple[int, ...] | None = None  # only these (comparing)
 
 
 def _sharing(commissioner_id: int) -> Select:
@@ -295,6 +296,8 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
         .outerjoin(actions, actions.c.organisation_id == Share.provider_id)
         .where(Share.commissioner_id == criteria.commissioner_id, Share.revoked_dt.is_(None))
     )
+    if criteria.provider_ids is not None:
+        statement = statement.where(Share.provider_id.in_(criteria.provider_ids))
     if criteria.edition:
         statement = statement.where(edition.key == criteria.edition)
     if criteria.stage == "none":
