@@ -19,6 +19,7 @@ from p4p.auth.models import (
     User,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.commissioning.models import PinnedStatement
 from p4p.reports.models import JobStatus, RenderJob
 from p4p.sharing.models import Scope, Share, ShareView, SharingCode
 
@@ -35,6 +36,7 @@ __all__ = [
     "LensResult",
     "Membership",
     "Organisation",
+    "PinnedStatement",
     "OrganisationKind",
     "Rating",
     "RenderJob",

@@ -78,6 +78,15 @@ def scene(world):
         "shared_commissioner": world.provider("Dale Council", kind=OrganisationKind.COMMISSIONER),
     }
     share = world.share(owner, people["shared_commissioner"], "summary")
+    from p4p.commissioning.models import PinnedStatement
+
+    pinned = PinnedStatement(
+        organisation_id=people["shared_commissioner"].organisation.id,
+        checklist_id=version.checklist_id,
+        statement_key=version.sections[0].statements[2].key,
+        position=1,
+    )
+    db.session.add(pinned)
     people["operator"] = accounts.create_user(
         "ops@p4p.example", "Operator", "an operator password", is_admin=True
     )
@@ -466,6 +475,27 @@ def scene(world):
             "commissioning.compare",
             "GET",
             f"/commissioning/compare?provider={organisation.id}",
+            outcome_for(
+                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+            ),
+        ),
+        Route(
+            "commissioning.pins_index",
+            "GET",
+            "/commissioning/pins?edition=homecare",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.pin",
+            "POST",
+            "/commissioning/pins",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            {"edition": "homecare", "statement": statement.key},
+        ),
+        Route(
+            "commissioning.unpin",
+            "POST",
+            f"/commissioning/pins/{pinned.id}/remove",
             outcome_for(
                 anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
             ),

@@ -13,7 +13,7 @@ from p4p.auth.models import OrganisationKind
 from p4p.commissioning import table as providers_table
 from p4p.extensions import db
 from p4p.sharing.models import ShareView
-from tests.helpers import completed_assessment, sign_in
+from tests.helpers import completed_assessment, csrf_token, sign_in, submit
 
 NOTE = "Mrs Bramble told us about her son"
 LEAD = "Annabel Leadworthy"
@@ -328,3 +328,69 @@ def test_providers_on_different_versions_meet_by_statement_key(
     assert dropped.text in html
     assert "Not in version 1.1.0" in html
     assert html.count("Not in version") == 1
+
+
+def test_pinned_statements_are_columns_of_the_table_in_words(
+    world, app, client, sharing, council, homecare
+):
+    from p4p.auth.models import Role
+    from p4p.commissioning.models import PinnedStatement
+
+    viewer = world.member(council.organisation, Role.VIEWER)  # any of its people may pin
+    sign_in(client, viewer)
+    statements = [st for section in homecare.sections for st in section.statements]
+    for statement in statements[:10]:
+        response = submit(
+            client,
+            "/commissioning/pins?edition=homecare",
+            {"edition": "homecare", "statement": statement.key},
+            action="/commissioning/pins",
+        )
+        assert response.status_code == 302
+    html = client.get("/commissioning/pins?edition=homecare").get_data(as_text=True)
+    assert "10 of 10 pinned" in html and "Pin the statement" not in html
+    token = csrf_token(html)
+    eleventh = client.post(
+        "/commissioning/pins",
+        data={"edition": "homecare", "statement": statements[10].key, "csrf_token": token},
+    )
+    assert eleventh.status_code == 422
+    assert "at most 10 statements" in eleventh.get_data(as_text=True)
+    twice = client.post(
+        "/commissioning/pins",
+        data={"edition": "homecare", "statement": statements[0].key, "csrf_token": token},
+    )
+    assert twice.status_code == 302  # harmless
+    unknown = client.post(
+        "/commissioning/pins",
+        data={"edition": "homecare", "statement": "no-such-statement", "csrf_token": token},
+    )
+    assert unknown.status_code == 422
+
+    html = client.get(f"/commissioning/providers?sort=pin:{statements[0].key}&order=desc").get_data(
+        as_text=True
+    )
+    assert "Pinned: " in html
+    top_label = homecare.scale[-1]["label"]
+    assert f'<span class="rating rating-top">{top_label}</span>' in html
+    for personal in (NOTE, LEAD, INVOLVEMENT):
+        assert personal not in html
+    exported = client.get("/commissioning/providers.csv").get_data(as_text=True)
+    assert f"Pinned: {statements[0].text}" in exported
+
+    with tenancy.within(tenancy.everything("test: a pin to remove")):
+        first_pin = db.session.scalar(select(PinnedStatement.id).order_by(PinnedStatement.id))
+    other = world.provider("Southshire Council", kind=OrganisationKind.COMMISSIONER)
+    elsewhere = app.test_client()
+    sign_in(elsewhere, other)
+    assert "Pinned: " not in elsewhere.get("/commissioning/providers").get_data(as_text=True)
+    response = submit(
+        elsewhere, "/commissioning/pins", action=f"/commissioning/pins/{first_pin}/remove"
+    )
+    assert response.status_code == 404
+    response = submit(
+        client, "/commissioning/pins", action=f"/commissioning/pins/{first_pin}/remove"
+    )
+    assert response.status_code == 302
+    html = client.get("/commissioning/pins?edition=homecare").get_data(as_text=True)
+    assert "9 of 10 pinned" in html

@@ -14,6 +14,7 @@ from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import Statement
 from p4p.commissioning import lenses
 from p4p.commissioning import table as providers_table
+from p4p.commissioning.table import Cell, level_of
 from p4p.extensions import db
 
 FEWEST, MOST = 2, 6
@@ -21,15 +22,6 @@ FEWEST, MOST = 2, 6
 
 class CannotCompare(ValueError):
     """The choice cannot be compared; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One provider's rating of one statement, in words; `level` is for the colour beside
-    the words ("top", "middle", "bottom", "unrated" or "absent")."""
-
-    label: str
-    level: str
 
 
 @dataclass(frozen=True)
@@ -49,14 +41,6 @@ class Comparison:
     figures: dict[int, dict[str, providers_table.Figure]]
     grid: list[GridRow]
     rule: str
-
-
-def level_of(checklist: ChecklistDef, scale_key: str | None) -> str:
-    keys = checklist.scale_keys
-    if scale_key not in keys:
-        return "unrated"
-    position = keys.index(scale_key)
-    return "top" if position == len(keys) - 1 else "bottom" if position == 0 else "middle"
 
 
 def compare(commissioner_id: int, provider_ids: Sequence[int], lens: str | None) -> Comparison:

@@ -29,6 +29,7 @@ def table_rows(shown: Everything) -> tuple[list[str], list[list[Any]]]:
     ]
     for column in shown.columns:
         header += [f"{column.label} %", f"{column.label}: statements"]
+    header += [f"Pinned: {pin.text}" for pin in shown.pins]
     header += ["Open actions", "Overdue actions"]
     rows = []
     for row in shown.rows:
@@ -47,6 +48,12 @@ def table_rows(shown: Everything) -> tuple[list[str], list[list[Any]]]:
         for column in shown.columns:
             figure = figures.get(column.key)
             line += [figure.percent, figure.statements] if figure else [None, None]
+        pinned = shown.pinned.get(row.assessment_id or 0, {})
+        for pin in shown.pins:
+            cell = pinned.get(pin.statement_key)
+            line.append(
+                cell.label if cell else ("Not in this version" if row.assessment_id else "")
+            )
         line += [row.open_actions, row.overdue_actions]
         rows.append(line)
     return header, rows

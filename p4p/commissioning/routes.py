@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from p4p import access, tenancy
 from p4p.commissioning import compare as comparing
-from p4p.commissioning import exports, lenses
+from p4p.commissioning import exports, lenses, pins
 from p4p.commissioning import table as providers_table
+from p4p.commissioning.forms import PinForm
 from p4p.forms import ConfirmForm
 from p4p.sharing import service as sharing
 
@@ -89,6 +90,7 @@ def providers():
         cat,
         lens=request.args.get("lens"),
         page=request.args.get("page", 1, type=int) or 1,
+        pins=pins.pins_of(organisation.id, cat.newest()),
     )
     _record([row.provider_id for row in shown.page.items], "Providers table")
     return render_template(
@@ -108,8 +110,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _export(kind: str) -> Response:
     organisation = access.current_organisation()
     criteria = _criteria(organisation.id)
+    cat = providers_table.catalogue()
     shown = providers_table.everything(
-        criteria, providers_table.catalogue(), request.args.get("lens")
+        criteria, cat, request.args.get("lens"), pins.pins_of(organisation.id, cat.newest())
     )
     _record([row.provider_id for row in shown.rows], f"Providers table, exported ({kind.upper()})")
     name = f"providers-{shown.lens.key}-{providers_table.today().isoformat()}.{kind}"
@@ -154,3 +157,78 @@ def compare():
     return render_template(
         "commissioning/compare.html", comparison=comparison, problem=None, lenses=lenses.LENSES
     )
+
+
+# --- pinned statements ----------------------------------------------------------------------
+
+
+def _pins_page(edition: str | None, form: PinForm | None = None, status: int = 200):
+    organisation = access.current_organisation()
+    newest = providers_table.catalogue().newest()
+    editions = sorted(newest.values(), key=lambda content: content.title)
+    if not editions:
+        abort(404)
+    content = newest.get(edition or "") or editions[0]
+    pinned = pins.pins_of(organisation.id, newest)
+    form = form or PinForm(formdata=None, edition=content.key)
+    form.offer(content)
+    return (
+        render_template(
+            "commissioning/pins.html",
+            edition=content,
+            editions=editions,
+            pinned=[pin for pin in pinned if pin.checklist_key == content.key],
+            most=pins.MOST_PER_EDITION,
+            form=form,
+            confirm_form=ConfirmForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/pins")
+@access.rule(access.COMMISSIONING_READ)
+def pins_index():
+    return _pins_page(request.args.get("edition"))
+
+
+@bp.post("/pins")
+@access.rule(access.COMMISSIONING_PIN)
+def pin():
+    form = PinForm()
+    newest = providers_table.catalogue().newest()
+    content = newest.get(form.edition.data or "")
+    if content is None:
+        abort(400)
+    form.offer(content)
+    if not form.validate_on_submit():
+        return _pins_page(content.key, form, status=422)
+    try:
+        added = pins.pin(
+            access.current_organisation().id,
+            content.key,
+            form.statement.data,
+            current_user.id,
+            newest,
+        )
+    except pins.PinError as error:
+        form.statement.errors = [str(error)]
+        return _pins_page(content.key, form, status=422)
+    flash(
+        "Pinned: it is a column of your providers table." if added else "Already pinned.",
+        "success" if added else "info",
+    )
+    return redirect(url_for("commissioning.pins_index", edition=content.key))
+
+
+@bp.post("/pins/<id:pin_id>/remove")
+@access.rule(access.COMMISSIONING_PIN)
+def unpin(pin_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        pins.unpin(access.current_organisation().id, pin_id)
+    except LookupError:
+        abort(404)
+    flash("Unpinned.", "success")
+    return redirect(url_for("commissioning.pins_index", edition=request.args.get("edition")))

@@ -32,10 +32,16 @@ from sqlalchemy.orm import aliased
 
 from p4p.actions.models import OPEN_STATUSES, Action
 from p4p.actions.service import today
-from p4p.assessments.models import Assessment, AssessmentStatus, LensResult, SectionResult
+from p4p.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    LensResult,
+    Rating,
+    SectionResult,
+)
 from p4p.auth.models import Organisation
 from p4p.catalogue.content import ChecklistDef
-from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.catalogue.models import Checklist, ChecklistVersion, Statement
 from p4p.commissioning import lenses
 from p4p.extensions import db
 from p4p.sharing.models import Share
@@ -123,8 +129,25 @@ class Table:
     figures: dict[int, dict[str, Figure]]
     lens_title: str = "sections"
     rule: str = ""
-    pins: list[tuple[str, str]] = field(default_factory=list)  # (statement key, text)
-    pinned: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pins: list[Any] = field(default_factory=list)  # pins.Pin, of the editions in view
+    pinned: dict[int, dict[str, Cell]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A rating in words; `level` is only for the colour beside the words ("top", "middle",
+    "bottom", "unrated" or "absent")."""
+
+    label: str
+    level: str
+
+
+def level_of(checklist: ChecklistDef, scale_key: str | None) -> str:
+    keys = checklist.scale_keys
+    if scale_key not in keys:
+        return "unrated"
+    position = keys.index(scale_key)
+    return "top" if position == len(keys) - 1 else "bottom" if position == 0 else "middle"
 
 
 def percent(points: int | None, possible: int | None) -> int | None:
@@ -163,6 +186,13 @@ class Catalogue:
             if key not in newest or version.sort_key > newest[key].sort_key:
                 newest[key] = version
         return {key: version.content for key, version in newest.items()}
+
+    def points_of_scale(self) -> dict[str, int]:
+        points: dict[str, int] = {}
+        for version in self.versions.values():
+            for option in version.scale:
+                points.setdefault(option["key"], option["points"])
+        return points
 
     def stage_order(self) -> dict[str, int]:
         order: dict[str, int] = {}
@@ -333,11 +363,24 @@ def _stage_position(latest: Any, stage_order: dict[str, int]) -> ColumnElement:
     return case(*whens, (latest.c.id.is_not(None), literal(0)), else_=None)
 
 
-def _sort_expression(sort: str, latest: Any, columns: dict[str, Any]) -> tuple[Any, Any]:
+def _sort_expression(
+    sort: str, latest: Any, columns: dict[str, Any], cat: Catalogue
+) -> tuple[Any, Any]:
     """The expression a sort key orders by, and any join it needs (None: none)."""
     if sort in columns:
         return columns[sort], None
     kind, _, rest = sort.partition(":")
+    if kind == "pin" and rest:
+        join = (
+            Rating,  # not an alias: tenancy's criteria name the table itself
+            and_(
+                Rating.assessment_id == latest.c.id,
+                Rating.statement_id.in_(select(Statement.id).where(Statement.key == rest)),
+            ),
+        )
+        points = cat.points_of_scale()
+        whens = [(Rating.scale_key == key, literal(value)) for key, value in points.items()]
+        return (case(*whens, else_=None) if whens else literal(None)), join
     if kind == SECTION and rest:
         # Not an alias: tenancy's criteria name the table itself.
         result = SectionResult
@@ -360,7 +403,7 @@ def valid_sort(sort: str | None) -> str:
     if sort in SORTS:
         return sort
     kind, _, rest = sort.partition(":")
-    if kind == SECTION and rest and len(rest) <= 40:
+    if kind in (SECTION, "pin") and rest and len(rest) <= 40:
         return sort
     if kind == "lens" and rest.count(":") == 1 and len(rest) <= 81:
         return sort
@@ -373,7 +416,7 @@ def _query(
     """The rows (all when page is None), the number of rows matching, and the latest
     assessment subquery's id column selector for figures."""
     statement, (latest, columns) = _rows_statement(criteria, cat.stage_order())
-    expression, join = _sort_expression(criteria.sort, latest, columns)
+    expression, join = _sort_expression(criteria.sort, latest, columns, cat)
     if join is not None:
         statement = statement.outerjoin(*join)
     ordered = expression.desc() if criteria.descending else expression.asc()
@@ -505,9 +548,13 @@ class Everything:
     lens: lenses.Lens
     columns: list[Column]
     figures: dict[int, dict[str, Figure]]
+    pins: list[Any] = field(default_factory=list)
+    pinned: dict[int, dict[str, Cell]] = field(default_factory=dict)
 
 
-def everything(criteria: Criteria, cat: Catalogue, lens: str | None = SECTION) -> Everything:
+def everything(
+    criteria: Criteria, cat: Catalogue, lens: str | None = SECTION, pins: Sequence[Any] = ()
+) -> Everything:
     """Every matching row, unpaginated, in the table's order, in a fixed number of queries:
     the figures are read by joining the rows' statement, not by listing thousands of ids."""
     chosen = lenses.lens_of(lens)
@@ -516,11 +563,14 @@ def everything(criteria: Criteria, cat: Catalogue, lens: str | None = SECTION) -
     sections = _section_figures(ids)
     rows = _rows(raw, cat, sections)
     editions = editions_in_view(rows, cat, criteria.edition)
+    shown_pins = [pin for pin in pins if pin.checklist_key in editions]
     return Everything(
         rows,
         chosen,
         lens_columns(chosen, editions, cat),
         figures_for(chosen, ids, sections),
+        shown_pins,
+        pinned_ratings(ids, [pin.statement_key for pin in shown_pins], cat),
     )
 
 
@@ -567,6 +617,27 @@ def lens_figures(assessment_ids: Ids, scheme: str) -> dict[int, dict[str, Figure
     return found
 
 
+def pinned_ratings(
+    assessment_ids: Ids, statement_keys: Sequence[str], cat: Catalogue
+) -> dict[int, dict[str, Cell]]:
+    """The pinned statements' ratings in words, by assessment id then statement key (only the
+    scale key is read, never a note). A statement missing from an assessment's version has
+    no entry."""
+    found: dict[int, dict[str, Cell]] = {}
+    if not statement_keys or (isinstance(assessment_ids, Sequence) and not assessment_ids):
+        return found
+    for assessment_id, key, version_id, scale_key in db.session.execute(
+        select(Rating.assessment_id, Statement.key, Statement.version_id, Rating.scale_key)
+        .join(Statement, Statement.id == Rating.statement_id)
+        .where(Rating.assessment_id.in_(assessment_ids), Statement.key.in_(statement_keys))
+    ):
+        content = cat.content(version_id)
+        found.setdefault(assessment_id, {})[key] = Cell(
+            content.label_of(scale_key), level_of(content, scale_key)
+        )
+    return found
+
+
 def lens_columns(lens: lenses.Lens, editions: Sequence[str], cat: Catalogue) -> list[Column]:
     if lens.key == SECTION:
         return section_columns(editions, cat)
@@ -590,15 +661,17 @@ def table(
     criteria: Criteria,
     cat: Catalogue,
     *,
-    lens: str = SECTION,
+    lens: str | None = SECTION,
     page: int = 1,
     per_page: int = PER_PAGE,
+    pins: Sequence[Any] = (),
 ) -> Table:
     """The providers page: a page of rows and the figures of the lens in view."""
     chosen = lenses.lens_of(lens)
     shown, raw, sections = _page(criteria, cat, page, per_page)
     editions = editions_in_view(shown.items, cat, criteria.edition)
     ids = [r.assessment_id for r in raw if r.assessment_id]
+    shown_pins = [pin for pin in pins if pin.checklist_key in editions]
     return Table(
         shown,
         chosen.key,
@@ -606,4 +679,6 @@ def table(
         figures_for(chosen, ids, sections),
         lens_title=chosen.name if chosen.key != SECTION else "score per section",
         rule=lenses.rule(chosen),
+        pins=shown_pins,
+        pinned=pinned_ratings(ids, [pin.statement_key for pin in shown_pins], cat),
     )
