@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     ForeignKey,
     Integer,
-    Select,
     String,
     Text,
     UniqueConstraint,
@@ -113,7 +113,7 @@ class Rating(TenantOwned, db.Model):
 
     @classmethod
     def shared_rows(cls) -> ColumnElement[bool]:
-        return cls.assessment_id.in_(_completed_assessments())
+        return _of_completed_assessment(cls.assessment_id)
 
 
 class SectionResult(TenantOwned, db.Model):
@@ -135,7 +135,7 @@ class SectionResult(TenantOwned, db.Model):
 
     @classmethod
     def shared_rows(cls) -> ColumnElement[bool]:
-        return cls.assessment_id.in_(_completed_assessments())
+        return _of_completed_assessment(cls.assessment_id)
 
 
 class LensResult(TenantOwned, db.Model):
@@ -157,8 +157,19 @@ class LensResult(TenantOwned, db.Model):
 
     @classmethod
     def shared_rows(cls) -> ColumnElement[bool]:
-        return cls.assessment_id.in_(_completed_assessments())
+        return _of_completed_assessment(cls.assessment_id)
 
 
-def _completed_assessments() -> Select:
-    return select(Assessment.id).where(Assessment.status == AssessmentStatus.COMPLETED.value)
+def _of_completed_assessment(assessment_id: Any) -> ColumnElement[bool]:
+    """The row belongs to a completed assessment: a correlated EXISTS, which looks up one
+    assessment by its key for each row considered, rather than listing every completed
+    assessment of every sharing provider for each statement."""
+    return (
+        select(Assessment.id)
+        .where(
+            Assessment.id == assessment_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+        )
+        .correlate_except(Assessment)  # its own lookup, even in a query that joins assessments
+        .exists()
+    )

@@ -240,11 +240,22 @@ def _sharing(commissioner_id: int) -> Select:
     )
 
 
-def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Select, Any]:
-    """The statement of the filtered rows (not yet sorted or limited), and its latest
-    assessment subquery (for joining figures)."""
+def _rows_statement(
+    criteria: Criteria, stage_order: dict[str, int], only: Sequence[int] | None = None
+) -> tuple[Select, Any]:
+    """The statement of the filtered rows (not yet sorted or limited), and its subquery of
+    each provider's latest assessment (for joining figures). `only`: just these providers
+    (the page already chosen), so that nothing is computed for the others.
+
+    Each provider's latest completed assessment and the one before it of the same edition
+    come from one grouped subquery over window functions (the database joins a grouped
+    subquery by an index it builds; joining the window subquery itself would scan it for
+    every provider). Tenant tables appear unaliased, once each, since tenancy's criteria
+    name the tables themselves."""
+    providers: Any = _sharing(criteria.commissioner_id) if only is None else list(only)
     order_by = (Assessment.completed_dt.desc(), Assessment.id.desc())
     ranked_version = aliased(ChecklistVersion)
+    by_provider = {"partition_by": Assessment.organisation_id, "order_by": order_by}
     ranked = (
         select(
             Assessment.id,
@@ -255,9 +266,10 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
             Assessment.points,
             Assessment.possible,
             ranked_version.checklist_id,
-            func.row_number()
-            .over(partition_by=Assessment.organisation_id, order_by=order_by)
-            .label("rank"),
+            func.row_number().over(**by_provider).label("rank"),
+            func.first_value(ranked_version.checklist_id)
+            .over(**by_provider)
+            .label("latest_checklist_id"),
             func.row_number()
             .over(
                 partition_by=(Assessment.organisation_id, ranked_version.checklist_id),
@@ -268,12 +280,36 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
         .join(ranked_version, ranked_version.id == Assessment.checklist_version_id)
         .where(
             Assessment.status == AssessmentStatus.COMPLETED.value,
-            Assessment.organisation_id.in_(_sharing(criteria.commissioner_id)),
+            Assessment.organisation_id.in_(providers),
         )
         .subquery("ranked")
     )
-    latest = aliased(ranked, name="latest")
-    previous = aliased(ranked, name="previous")
+    first = ranked.c.rank == 1
+    before_it = and_(
+        ranked.c.edition_rank == 2, ranked.c.checklist_id == ranked.c.latest_checklist_id
+    )
+
+    def of_latest(column: Any, name: str) -> Any:
+        return func.max(case((first, column), else_=None)).label(name)
+
+    def of_previous(column: Any, name: str) -> Any:
+        return func.max(case((before_it, column), else_=None)).label(name)
+
+    latest = (
+        select(
+            ranked.c.organisation_id,
+            of_latest(ranked.c.id, "id"),
+            of_latest(ranked.c.checklist_version_id, "checklist_version_id"),
+            of_latest(ranked.c.completed_dt, "completed_dt"),
+            of_latest(ranked.c.stage_key, "stage_key"),
+            of_latest(ranked.c.points, "points"),
+            of_latest(ranked.c.possible, "possible"),
+            of_previous(ranked.c.points, "previous_points"),
+            of_previous(ranked.c.possible, "previous_possible"),
+        )
+        .group_by(ranked.c.organisation_id)
+        .subquery("latest")
+    )
     is_open = Action.status.in_(OPEN_STATUSES)
     actions = (
         select(
@@ -281,14 +317,14 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
             func.sum(case((is_open, 1), else_=0)).label("open"),
             func.sum(case((and_(is_open, Action.due_on < today()), 1), else_=0)).label("overdue"),
         )
-        .where(Action.organisation_id.in_(_sharing(criteria.commissioner_id)))
+        .where(Action.organisation_id.in_(providers))
         .group_by(Action.organisation_id)
         .subquery("action_counts")
     )
     version = aliased(ChecklistVersion, name="version")
     edition = aliased(Checklist, name="edition")
     overall = _percent_sql(latest.c.points, latest.c.possible)
-    before = _percent_sql(previous.c.points, previous.c.possible)
+    before = _percent_sql(latest.c.previous_points, latest.c.previous_possible)
     open_actions = func.coalesce(actions.c.open, 0)
     overdue_actions = func.coalesce(actions.c.overdue, 0)
     statement = (
@@ -302,8 +338,8 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
             latest.c.stage_key,
             latest.c.points,
             latest.c.possible,
-            previous.c.points.label("previous_points"),
-            previous.c.possible.label("previous_possible"),
+            latest.c.previous_points,
+            latest.c.previous_possible,
             edition.key.label("checklist_key"),
             edition.title.label("edition_title"),
             version.version,
@@ -312,22 +348,16 @@ def _rows_statement(criteria: Criteria, stage_order: dict[str, int]) -> tuple[Se
         )
         .select_from(Share)
         .join(Organisation, Organisation.id == Share.provider_id)
-        .outerjoin(latest, and_(latest.c.organisation_id == Share.provider_id, latest.c.rank == 1))
+        .outerjoin(latest, latest.c.organisation_id == Share.provider_id)
         .outerjoin(version, version.id == latest.c.checklist_version_id)
         .outerjoin(edition, edition.id == version.checklist_id)
-        .outerjoin(
-            previous,
-            and_(
-                previous.c.organisation_id == Share.provider_id,
-                previous.c.checklist_id == latest.c.checklist_id,
-                previous.c.edition_rank == 2,
-            ),
-        )
         .outerjoin(actions, actions.c.organisation_id == Share.provider_id)
         .where(Share.commissioner_id == criteria.commissioner_id, Share.revoked_dt.is_(None))
     )
     if criteria.provider_ids is not None:
         statement = statement.where(Share.provider_id.in_(criteria.provider_ids))
+    if only is not None:
+        statement = statement.where(Share.provider_id.in_(list(only)))
     if criteria.edition:
         statement = statement.where(edition.key == criteria.edition)
     if criteria.stage == "none":
@@ -410,26 +440,64 @@ def valid_sort(sort: str | None) -> str:
     return "name"
 
 
-def _query(
-    criteria: Criteria, cat: Catalogue, *, page: int | None, per_page: int
-) -> tuple[list[Any], int, Any]:
-    """The rows (all when page is None), the number of rows matching, and the latest
-    assessment subquery's id column selector for figures."""
-    statement, (latest, columns) = _rows_statement(criteria, cat.stage_order())
+def _ordered(criteria: Criteria, cat: Catalogue, only: Sequence[int] | None = None) -> Select:
+    statement, (latest, columns) = _rows_statement(criteria, cat.stage_order(), only)
     expression, join = _sort_expression(criteria.sort, latest, columns, cat)
     if join is not None:
         statement = statement.outerjoin(*join)
     ordered = expression.desc() if criteria.descending else expression.asc()
     # Providers without the figure come last whichever way the column is sorted.
-    statement = statement.order_by(
+    return statement.order_by(
         expression.is_(None), ordered, func.lower(Organisation.name), Share.provider_id
     )
+
+
+def _by_name(criteria: Criteria) -> Select | None:
+    """The page's providers when neither the order nor a filter needs any figure: shares and
+    names alone, so the first page of 10,000 providers computes figures for 25 of them."""
+    if criteria.sort != "name" or criteria.edition or criteria.stage:
+        return None
+    if criteria.overdue_only or criteria.stale_only:
+        return None
+    statement = (
+        select(Share.provider_id)
+        .join(Organisation, Organisation.id == Share.provider_id)
+        .where(Share.commissioner_id == criteria.commissioner_id, Share.revoked_dt.is_(None))
+    )
+    if criteria.provider_ids is not None:
+        statement = statement.where(Share.provider_id.in_(criteria.provider_ids))
+    if criteria.search and criteria.search.strip():
+        statement = statement.where(
+            func.lower(Organisation.name).contains(criteria.search.strip().lower(), autoescape=True)
+        )
+    name = func.lower(Organisation.name)
+    return statement.order_by(name.desc() if criteria.descending else name, Share.provider_id)
+
+
+def _query(
+    criteria: Criteria, cat: Catalogue, *, page: int | None, per_page: int
+) -> tuple[list[Any], int, Select]:
+    """The rows (every one when page is None), the number matching, and the statement of
+    every matching row. A page is chosen first (its provider ids), then only its rows'
+    figures are gathered: three statements, whatever the number of providers."""
+    everything = _ordered(criteria, cat)
     if page is None:
-        rows = db.session.execute(statement).all()
-        return rows, len(rows), statement
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total or 0, statement
+        rows = db.session.execute(everything).all()
+        return rows, len(rows), everything
+    chosen = _by_name(criteria)
+    start = (page - 1) * per_page
+    if chosen is None:
+        # The order or a filter needs every provider's figures: one pass gives the order of
+        # them all (ids only), the number, and the page.
+        ordered_ids = list(db.session.scalars(everything.with_only_columns(Share.provider_id)))
+        total, ids = len(ordered_ids), ordered_ids[start : start + per_page]
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(chosen.order_by(None).subquery())
+        )
+        ids = list(db.session.scalars(chosen.limit(per_page).offset(start)))
+    rows = db.session.execute(_ordered(criteria, cat, only=ids)).all() if ids else []
+    return rows, total or 0, everything
 
 
 def _stage_label(cat: Catalogue, version_id: int | None, stage_key: str | None) -> str | None:
@@ -558,8 +626,8 @@ def everything(
     """Every matching row, unpaginated, in the table's order, in a fixed number of queries:
     the figures are read by joining the rows' statement, not by listing thousands of ids."""
     chosen = lenses.lens_of(lens)
-    raw, _, statement = _query(criteria, cat, page=None, per_page=0)
-    ids = select(statement.order_by(None).subquery().c.assessment_id)
+    raw, _, _ = _query(criteria, cat, page=None, per_page=0)
+    ids = [r.assessment_id for r in raw if r.assessment_id]  # one list, however long
     sections = _section_figures(ids)
     rows = _rows(raw, cat, sections)
     editions = editions_in_view(rows, cat, criteria.edition)
