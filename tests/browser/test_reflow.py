@@ -18,6 +18,7 @@ from tests.browser.helpers import (
 NARROW = {"width": 320, "height": 640}
 ORGANISATION = "Supercalifragilisticexpialidocious Personalised Homecare Cooperative"
 OWNER = "the.owner.with.a.remarkably.long.address@supercalifragilistic-homecare.example"
+COUNCIL = "Supercalifragilisticexpialidocious Metropolitan Borough Council"
 INVITED = "a.colleague.with.an.even.longer.e-mail.address@supercalifragilistic-homecare.example"
 
 
@@ -139,6 +140,39 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
         expect(visitor.get_by_role("heading", level=1)).to_contain_text("Join")
         assert_fits(visitor, "join")
         assert_accessible(visitor)
+
+        # A commissioner the provider shares with: its providers table, a lens, its pins.
+        council_context, council = narrow_page(browser, live_server)
+        try:
+            council.goto("/signup")
+            council.get_by_label(re.compile("^We commission care")).check()
+            council.get_by_label("Name of your service or organisation").fill(COUNCIL)
+            council.get_by_label("Your name").fill("Commissioning Officer")
+            council.get_by_label("E-mail address").fill(
+                "officer@" + "long-council-name" * 3 + ".example"
+            )
+            council.get_by_label("Password", exact=True).fill("a browser test password")
+            council.get_by_label("Type the password again").fill("a browser test password")
+            council.get_by_role("button", name="Create account").click()
+            code = council.locator(".code").first.inner_text()
+            page.goto("/sharing/")
+            page.get_by_label("Sharing code").fill(code)
+            page.get_by_role("button", name="Check the code").click()
+            page.get_by_label(re.compile("^Summary")).check()
+            page.get_by_role("button", name=re.compile("^Share with")).click()
+            council.goto("/commissioning/providers")
+            expect(council.get_by_role("cell", name=ORGANISATION)).to_be_visible()
+            assert_fits(council, "providers table")
+            assert_accessible(council)
+            council.get_by_role("link", name="CQC key questions").click()
+            expect(council.locator("caption")).to_contain_text("CQC key questions")
+            assert_fits(council, "providers table, CQC lens")
+            assert_accessible(council)
+            council.goto("/commissioning/pins")
+            assert_fits(council, "pinned statements")
+            assert_accessible(council)
+        finally:
+            council_context.close()
     finally:
         context.close()
         visitor_context.close()
