@@ -114,9 +114,10 @@ def test_the_page_shows_the_table_and_records_the_views(client, sharing, council
     assert 'aria-sort="descending"' in html
     assert "Up from 50% to" in html
     # Alder shares a summary, Birch in full: the table shows nothing personal of either.
+    summary_id, full_id = improving.organisation.id, slipping.organisation.id
     with tenancy.within(tenancy.reach_of(tenancy.Viewer.of(council))):
-        assert not tenancy.shows_personal(improving.organisation.id)
-        assert tenancy.shows_personal(slipping.organisation.id)
+        assert not tenancy.shows_personal(summary_id)
+        assert tenancy.shows_personal(full_id)
     for personal in (NOTE, LEAD, INVOLVEMENT):
         assert personal not in html
     with tenancy.within(tenancy.everything("test: reading the record of views")):
