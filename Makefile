@@ -44,6 +44,7 @@ benchmark: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/save.py
+	$(BIN)/python benchmarks/commissioner.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

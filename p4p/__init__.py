@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app)
+    _without_jit(app)
     migrate.init_app(
         app,
         db,
@@ -92,6 +93,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_commands(app)
     _register_request_hooks(app)
     return app
+
+
+def _without_jit(app: Flask) -> None:
+    """PostgreSQL compiles a query it thinks costly to machine code first (JIT, on by default
+    since version 12). p4p's queries are short: compiling took 200 ms of a 245 ms providers
+    table query (benchmarks/commissioner.py), so every connection turns it off."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "connect")
+    def no_jit(connection, record) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        connection.commit()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -64,6 +64,8 @@ ASSESSMENT_MANAGE = Rule(
 SHARING_READ = Rule("sharing.read", roles=OWNER_AND_MANAGER, kinds=PROVIDER)
 SHARING_MANAGE = Rule("sharing.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
 COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIONER)
+# Pinning statements changes only the commissioner's own view, so any of its people may.
+COMMISSIONING_PIN = Rule("commissioning.pin", roles=ALL_ROLES, kinds=COMMISSIONER)
 COMMISSIONING_MANAGE = Rule(
     "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
 )
@@ -92,6 +94,7 @@ RULES = {
         SHARING_READ,
         SHARING_MANAGE,
         COMMISSIONING_READ,
+        COMMISSIONING_PIN,
         COMMISSIONING_MANAGE,
         MEMBERSHIPS_READ,
         MEMBERSHIPS_MANAGE,

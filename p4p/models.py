@@ -1,7 +1,13 @@
 """Every model, imported in one place so that metadata (and Alembic) sees all tables."""
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    LensResult,
+    Rating,
+    SectionResult,
+)
 from p4p.associations.models import AssociationMember
 from p4p.auth.models import (
     Invitation,
@@ -15,6 +21,7 @@ from p4p.auth.models import (
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.codes import OrganisationCode
+from p4p.commissioning.models import PinnedStatement
 from p4p.reports.models import JobStatus, RenderJob
 from p4p.sharing.models import Scope, Share, ShareView
 from p4p.tokens.models import ApiToken
@@ -31,9 +38,11 @@ __all__ = [
     "ChecklistVersion",
     "Invitation",
     "JobStatus",
+    "LensResult",
     "Membership",
     "Organisation",
     "OrganisationCode",
+    "PinnedStatement",
     "OrganisationKind",
     "Rating",
     "RenderJob",

@@ -21,7 +21,24 @@ from p4p.catalogue.content import (
     stage_rule,
 )
 
-__all__ = ["SCORE_RULE", "STAGE_RULE", "stage_rule", "score", "Result", "Score", "SectionScore"]
+__all__ = [
+    "LENS_RULE",
+    "SCORE_RULE",
+    "STAGE_RULE",
+    "stage_rule",
+    "score",
+    "lens_scores",
+    "LensScore",
+    "Result",
+    "Score",
+    "SectionScore",
+]
+
+LENS_RULE = (
+    "Each figure is the points scored by the statements tagged with that {what}, out of the "
+    "points possible (every one of them at the top of the scale). A statement tagged with "
+    "several counts in each. The figure in brackets is how many statements it rests on."
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,15 @@ class Score:
 class SectionScore(Score):
     key: str = ""
     title: str = ""
+
+
+@dataclass(frozen=True)
+class LensScore(Score):
+    """The score of one tag of a scheme (a CQC key question, a Making it Real theme...):
+    the statements tagged with it, wherever they are in the checklist."""
+
+    scheme: str = ""
+    tag: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,7 @@ class Result:
     next_stage: Stage | None
     blockers: tuple[Blocker, ...]
     stages: tuple[StageProgress, ...] = field(default=())
+    lenses: tuple[LensScore, ...] = field(default=())
 
     @property
     def unrated(self) -> int:
@@ -158,7 +185,38 @@ def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
         next_stage=next_stage,
         blockers=blockers,
         stages=progress,
+        lenses=lens_scores(checklist, ratings),
     )
+
+
+def lens_scores(
+    checklist: ChecklistDef, ratings: Mapping[str, str | None]
+) -> tuple[LensScore, ...]:
+    """A score for every tag of every scheme the checklist's statements are tagged with, from
+    the ratings of the statements tagged with it (the same rule as a section's score). Schemes
+    and tags come in the order they first appear; any scheme a checklist uses is scored, so a
+    new scheme needs no change here."""
+    points_for = {option.key: option.points for option in checklist.scale}
+    top_points = checklist.top.points
+    tagged: dict[tuple[str, str], list[str]] = {}
+    for statement in checklist.statements():
+        for scheme, tags in statement.tag_pairs:
+            for tag in tags:
+                tagged.setdefault((scheme, tag), []).append(statement.key)
+    scores = []
+    for (scheme, tag), keys in tagged.items():
+        rated = [points_for[ratings[key]] for key in keys if ratings.get(key) in points_for]
+        scores.append(
+            LensScore(
+                scheme=scheme,
+                tag=tag,
+                points=sum(rated),
+                possible=len(keys) * top_points,
+                rated=len(rated),
+                total=len(keys),
+            )
+        )
+    return tuple(scores)
 
 
 def _stages_up_to(checklist: ChecklistDef, key: str) -> Sequence[str]:

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -86,6 +87,10 @@ class Reach:
     reason: str
     # Providers sharing with the viewer, read only, and the scope of each share.
     shared: tuple[tuple[int, str], ...] = ()
+    # The commissioner they share with: queries then name the providers by a subquery of its
+    # active shares (the same set) rather than by a list of ids, so that a statement's size,
+    # and the work of building it, does not grow with the number of sharing providers.
+    sharing_with: int | None = None
 
     def can_read(self, organisation_id: int | None) -> bool:
         return self.readable is None or organisation_id in self.readable
@@ -98,7 +103,16 @@ class Reach:
         for a provider sharing with the viewer, None otherwise."""
         if self.writable is None or organisation_id in self.writable:
             return OWN
-        return dict(self.shared).get(organisation_id)  # type: ignore[arg-type]
+        return self._scopes.get(organisation_id)  # type: ignore[arg-type]
+
+    @cached_property
+    def _scopes(self) -> dict[int, str]:
+        return dict(self.shared)
+
+    @cached_property
+    def criteria(self) -> list[Any]:
+        """The loader criteria of a reach with shares, built once per reach (per request)."""
+        return _sharing_criteria(self)
 
 
 NOTHING = Reach(frozenset(), frozenset(), "nobody is signed in")
@@ -149,7 +163,13 @@ def reach_of(viewer: Viewer) -> Reach:
         )
     )
     readable = own | {provider_id for provider_id, _ in shared}
-    return Reach(readable, own, f"{reason}, with {len(shared)} sharing", shared)
+    return Reach(
+        readable,
+        own,
+        f"{reason}, with {len(shared)} sharing",
+        shared,
+        sharing_with=viewer.organisation_id,
+    )
 
 
 def acting_for(organisation_id: int) -> Reach:
@@ -281,7 +301,7 @@ def _limit_to_reach(state: ORMExecuteState) -> None:
     if allowed is None:
         return
     if state.is_select and reach.shared:
-        state.statement = state.statement.options(*_sharing_criteria(reach))
+        state.statement = state.statement.options(*reach.criteria)
         return
     ids = tuple(sorted(allowed))
     state.statement = state.statement.options(
@@ -298,7 +318,13 @@ def _sharing_criteria(reach: Reach) -> list[Any]:
     """One criterion per tenant model: the viewer's own rows, and of the sharing providers
     only those the model's `shared_rows()` names."""
     own = tuple(sorted(reach.writable or ()))
-    sharing = tuple(provider_id for provider_id, _ in reach.shared)
+    sharing: Any = tuple(provider_id for provider_id, _ in reach.shared)
+    if reach.sharing_with is not None:
+        from p4p.sharing.models import Share  # the sharing tables are not tenant tables
+
+        sharing = select(Share.provider_id).where(
+            Share.commissioner_id == reach.sharing_with, Share.revoked_dt.is_(None)
+        )
     options = []
     for mapper in db.Model.registry.mappers:
         model = mapper.class_

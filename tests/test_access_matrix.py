@@ -85,6 +85,15 @@ def scene(world):
     share = world.share(owner, people["shared_commissioner"], "summary")
     people["association"] = world.provider("Care Network", kind=OrganisationKind.ASSOCIATION)
     member = world.join(owner, people["association"])
+    from p4p.commissioning.models import PinnedStatement
+
+    pinned = PinnedStatement(
+        organisation_id=people["shared_commissioner"].organisation.id,
+        checklist_id=version.checklist_id,
+        statement_key=version.sections[0].statements[2].key,
+        position=1,
+    )
+    db.session.add(pinned)
     people["operator"] = accounts.create_user(
         "ops@p4p.example", "Operator", "an operator password", is_admin=True
     )
@@ -458,6 +467,53 @@ def scene(world):
             "GET",
             "/commissioning/code",
             outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
+        ),
+        Route(
+            "commissioning.providers",
+            "GET",
+            "/commissioning/providers?lens=cqc&sort=overall&order=desc&overdue=1",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.providers_csv",
+            "GET",
+            "/commissioning/providers.csv?lens=pamms",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.providers_xlsx",
+            "GET",
+            "/commissioning/providers.xlsx?stale=1",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.compare",
+            "GET",
+            f"/commissioning/compare?provider={organisation.id}",
+            outcome_for(
+                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+            ),
+        ),
+        Route(
+            "commissioning.pins_index",
+            "GET",
+            "/commissioning/pins?edition=homecare",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+        ),
+        Route(
+            "commissioning.pin",
+            "POST",
+            "/commissioning/pins",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            {"edition": "homecare", "statement": statement.key},
+        ),
+        Route(
+            "commissioning.unpin",
+            "POST",
+            f"/commissioning/pins/{pinned.id}/remove",
+            outcome_for(
+                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+            ),
         ),
         Route(
             "commissioning.replace_code",

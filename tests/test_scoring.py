@@ -115,3 +115,60 @@ def test_unknown_scale_values_score_nothing():
     result = score(CHECKLIST, {"a1": "bogus"})
     assert result.sections[0].rated == 0
     assert result.sections[0].points == 0
+
+
+def tagged(statement_def: StatementDef, **schemes: tuple[str, ...]) -> StatementDef:
+    return replace(
+        statement_def,
+        tag_pairs=tuple((scheme.replace("_", "-"), tags) for scheme, tags in schemes.items()),
+    )
+
+
+TAGGED = replace(
+    CHECKLIST,
+    sections=(
+        SectionDef(
+            "a",
+            "Section A",
+            None,
+            (
+                tagged(statement("a1", "A one", "gs"), cqc=("safe", "caring")),
+                tagged(statement("a2", "A two", "gp"), cqc=("caring",), making_it_real=("w",)),
+                statement("a3", "A three", "ah"),
+            ),
+        ),
+        SectionDef(
+            "b",
+            "Section B",
+            None,
+            (tagged(statement("b1", "B one", "gs"), cqc=("safe",), new_scheme=("x",)),),
+        ),
+    ),
+)
+
+
+def test_a_lens_scores_the_statements_tagged_with_it_wherever_they_are():
+    result = score(TAGGED, {"a1": "doing", "a2": "started", "b1": "not-yet"})
+    by_tag = {(lens.scheme, lens.tag): lens for lens in result.lenses}
+    assert set(by_tag) == {
+        ("cqc", "safe"),
+        ("cqc", "caring"),
+        ("making-it-real", "w"),
+        ("new-scheme", "x"),
+    }
+    safe = by_tag[("cqc", "safe")]  # a1 (doing, 2) and b1 (not yet, 0), across sections
+    assert (safe.points, safe.possible, safe.rated, safe.total) == (2, 4, 2, 2)
+    assert safe.percent == 50
+    caring = by_tag[("cqc", "caring")]  # a1 counts in both of its tags
+    assert (caring.points, caring.possible, caring.total) == (3, 4, 2)
+    assert caring.percent == 75
+    assert by_tag[("new-scheme", "x")].total == 1  # any scheme is scored, none listed here
+
+
+def test_unrated_statements_score_nothing_in_a_lens_and_untagged_ones_count_in_none():
+    result = score(TAGGED, {"a1": "doing"})
+    by_tag = {(lens.scheme, lens.tag): lens for lens in result.lenses}
+    safe = by_tag[("cqc", "safe")]
+    assert (safe.points, safe.possible, safe.rated, safe.total) == (2, 4, 1, 2)
+    assert sum(lens.total for lens in result.lenses) == 6  # 3 statements, 2 tags each; a3 none
+    assert score(CHECKLIST, {}).lenses == ()

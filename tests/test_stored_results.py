@@ -249,3 +249,54 @@ def _old_world(engine) -> dict[str, int]:
         )
         add("action_events", action_id=action, at_dt=now, summary="Planned.")
     return ids
+
+
+def test_the_lens_migration_back_fills_completed_assessments(tmp_path):
+    from sqlalchemy import update
+
+    from p4p.assessments.models import LensResult
+
+    with separate_database(tmp_path, "p4p_lens_backfill_check") as url:
+        app = create_app(make_config(url))
+        with app.app_context():
+            upgrade(revision="d4d224f0930f")
+            ids = _old_world(db.engine)
+            statements = Table("statements", MetaData(), autoload_with=db.engine)
+            with db.engine.begin() as connection:
+                for key, tags in (
+                    ("s1", {"cqc": ["safe", "caring"]}),
+                    ("s2", {"cqc": ["safe"], "pamms": ["quality-of-management"]}),
+                    ("s3", {}),
+                ):
+                    connection.execute(
+                        update(statements).where(statements.c.key == key).values(tags=tags)
+                    )
+            upgrade()
+            tenancy.enter(tenancy.everything("checking the back-fill"))
+            from p4p.catalogue.queries import _content
+
+            _content.cache_clear()  # the other back-fill test read this same fake version
+            assessment = db.session.get(Assessment, ids["completed"])
+            expected = scoring.score(
+                assessment.version.content, {"s1": "top", "s2": "mid", "s3": "top"}
+            )
+            stored = db.session.scalars(
+                select(LensResult).where(LensResult.assessment_id == assessment.id)
+            ).all()
+            as_rows = sorted(
+                (r.scheme, r.tag, r.points, r.possible, r.rated, r.total) for r in stored
+            )
+            assert as_rows == sorted(
+                (s.scheme, s.tag, s.points, s.possible, s.rated, s.total) for s in expected.lenses
+            )
+            assert ("cqc", "safe", 3, 4, 2, 2) in as_rows
+            assert (
+                db.session.scalar(
+                    select(func.count(LensResult.id)).where(
+                        LensResult.assessment_id == ids["draft"]
+                    )
+                )
+                == 0
+            )
+            db.session.remove()
+            db.engine.dispose()

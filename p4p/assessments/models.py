@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
     ColumnElement,
     ForeignKey,
     Integer,
-    Select,
     String,
     Text,
     UniqueConstraint,
@@ -113,7 +113,7 @@ class Rating(TenantOwned, db.Model):
 
     @classmethod
     def shared_rows(cls) -> ColumnElement[bool]:
-        return cls.assessment_id.in_(_completed_assessments())
+        return _of_completed_assessment(cls.assessment_id)
 
 
 class SectionResult(TenantOwned, db.Model):
@@ -135,8 +135,41 @@ class SectionResult(TenantOwned, db.Model):
 
     @classmethod
     def shared_rows(cls) -> ColumnElement[bool]:
-        return cls.assessment_id.in_(_completed_assessments())
+        return _of_completed_assessment(cls.assessment_id)
 
 
-def _completed_assessments() -> Select:
-    return select(Assessment.id).where(Assessment.status == AssessmentStatus.COMPLETED.value)
+class LensResult(TenantOwned, db.Model):
+    """The score of one tag of a scheme (a CQC key question, a Making it Real theme, a PAMMS
+    domain...) in a completed assessment, stored when it was completed, so that the
+    commissioner's lenses read a handful of rows instead of re-scoring every rating."""
+
+    __tablename__ = "lens_results"
+    __table_args__ = (UniqueConstraint("assessment_id", "scheme", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"))
+    scheme: Mapped[str] = mapped_column(String(40))
+    tag: Mapped[str] = mapped_column(String(40))
+    points: Mapped[int] = mapped_column(Integer)
+    possible: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        return _of_completed_assessment(cls.assessment_id)
+
+
+def _of_completed_assessment(assessment_id: Any) -> ColumnElement[bool]:
+    """The row belongs to a completed assessment: a correlated EXISTS, which looks up one
+    assessment by its key for each row considered, rather than listing every completed
+    assessment of every sharing provider for each statement."""
+    return (
+        select(Assessment.id)
+        .where(
+            Assessment.id == assessment_id,
+            Assessment.status == AssessmentStatus.COMPLETED.value,
+        )
+        .correlate_except(Assessment)  # its own lookup, even in a query that joins assessments
+        .exists()
+    )

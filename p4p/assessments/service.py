@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from p4p import scoring, tenancy
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    LensResult,
+    Rating,
+    SectionResult,
+)
 from p4p.catalogue.content import ChecklistDef, StatementDef
 from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
@@ -369,8 +375,11 @@ def _complete(assessment: Assessment, by_user_id: int, now: datetime) -> scoring
     return outcome
 
 
-def store_results(assessment: Assessment, outcome: scoring.Result) -> list[SectionResult]:
-    return [
+def store_results(
+    assessment: Assessment, outcome: scoring.Result
+) -> list[SectionResult | LensResult]:
+    """The rows a completed assessment keeps: each section's score and each lens's."""
+    sections: list[SectionResult | LensResult] = [
         SectionResult(
             organisation_id=assessment.organisation_id,
             assessment_id=assessment.id,
@@ -382,6 +391,19 @@ def store_results(assessment: Assessment, outcome: scoring.Result) -> list[Secti
             total=section.total,
         )
         for position, section in enumerate(outcome.sections)
+    ]
+    return sections + [
+        LensResult(
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            scheme=lens.scheme,
+            tag=lens.tag,
+            points=lens.points,
+            possible=lens.possible,
+            rated=lens.rated,
+            total=lens.total,
+        )
+        for lens in outcome.lenses
     ]
 
 

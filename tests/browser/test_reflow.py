@@ -20,6 +20,7 @@ ORGANISATION = "Supercalifragilisticexpialidocious Personalised Homecare Coopera
 OWNER = "the.owner.with.a.remarkably.long.address@supercalifragilistic-homecare.example"
 COUNCIL = "Northshire Metropolitan Borough Council Adult Social Care Commissioning"
 COMMISSIONER = "commissioning.officer.with.a.long.address@northshire-council.example"
+LONG_COUNCIL = "Supercalifragilisticexpialidocious Metropolitan Borough Council"
 INVITED = "a.colleague.with.an.even.longer.e-mail.address@supercalifragilistic-homecare.example"
 
 
@@ -152,7 +153,7 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
             page.get_by_role("button", name="Check the code").click()
             page.get_by_label(re.compile("^Full")).check()
             page.get_by_role("button", name=f"Share with {COUNCIL}").click()
-            commissioner.goto("/commissioning/")
+            commissioner.goto("/commissioning/providers")
             commissioner.get_by_role("link", name=ORGANISATION).click()
             expect(commissioner.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
             assert_fits(commissioner, "a sharing provider")
@@ -170,6 +171,38 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
             assert_accessible(commissioner)
         finally:
             commissioner_context.close()
+        # A commissioner the provider shares with: its providers table, a lens, its pins.
+        council_context, council = narrow_page(browser, live_server)
+        try:
+            council.goto("/signup")
+            council.get_by_label(re.compile("^We commission care")).check()
+            council.get_by_label("Name of your service or organisation").fill(LONG_COUNCIL)
+            council.get_by_label("Your name").fill("Commissioning Officer")
+            council.get_by_label("E-mail address").fill(
+                "officer@" + "long-council-name" * 3 + ".example"
+            )
+            council.get_by_label("Password", exact=True).fill("a browser test password")
+            council.get_by_label("Type the password again").fill("a browser test password")
+            council.get_by_role("button", name="Create account").click()
+            code = council.locator(".code").first.inner_text()
+            page.goto("/sharing/")
+            page.get_by_label("Code", exact=True).fill(code)
+            page.get_by_role("button", name="Check the code").click()
+            page.get_by_label(re.compile("^Summary")).check()
+            page.get_by_role("button", name=f"Share with {LONG_COUNCIL}").click()
+            council.goto("/commissioning/providers")
+            expect(council.get_by_role("cell", name=ORGANISATION)).to_be_visible()
+            assert_fits(council, "providers table")
+            assert_accessible(council)
+            council.get_by_role("link", name="CQC key questions").click()
+            expect(council.locator("caption")).to_contain_text("CQC key questions")
+            assert_fits(council, "providers table, CQC lens")
+            assert_accessible(council)
+            council.goto("/commissioning/pins")
+            assert_fits(council, "pinned statements")
+            assert_accessible(council)
+        finally:
+            council_context.close()
     finally:
         context.close()
         visitor_context.close()
