@@ -472,39 +472,43 @@ def scene(world):
             "commissioning.providers",
             "GET",
             "/commissioning/providers?lens=cqc&sort=overall&order=desc&overdue=1",
-            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
         ),
         Route(
             "commissioning.providers_csv",
             "GET",
             "/commissioning/providers.csv?lens=pamms",
-            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
         ),
         Route(
             "commissioning.providers_xlsx",
             "GET",
             "/commissioning/providers.xlsx?stale=1",
-            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
         ),
         Route(
             "commissioning.compare",
             "GET",
             f"/commissioning/compare?provider={organisation.id}",
             outcome_for(
-                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+                anonymous="login",
+                signed_in="403",
+                commissioner="404",
+                shared_commissioner="ok",
+                association="403",
             ),
         ),
         Route(
             "commissioning.pins_index",
             "GET",
             "/commissioning/pins?edition=homecare",
-            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
         ),
         Route(
             "commissioning.pin",
             "POST",
             "/commissioning/pins",
-            outcome_for(anonymous="login", signed_in="403", commissioner="ok"),
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
             {"edition": "homecare", "statement": statement.key},
         ),
         Route(
@@ -512,7 +516,11 @@ def scene(world):
             "POST",
             f"/commissioning/pins/{pinned.id}/remove",
             outcome_for(
-                anonymous="login", signed_in="403", commissioner="404", shared_commissioner="ok"
+                anonymous="login",
+                signed_in="403",
+                commissioner="404",
+                shared_commissioner="ok",
+                association="403",
             ),
         ),
         Route(

@@ -33,12 +33,12 @@ MAX_PER_PAGE = 100
 # The API's sort names, and the providers table's columns they sort by.
 SORTS = {
     "name": "name",
-    "edition": "checklist_key",
-    "completed": "completed_dt",
-    "stage": "stage_key",
-    "overall": "overall_percent",
-    "open_actions": "open_actions",
-    "overdue_actions": "overdue_actions",
+    "edition": "edition",
+    "completed": "completed",
+    "stage": "stage",
+    "overall": "overall",
+    "open_actions": "open",
+    "overdue_actions": "overdue",
 }
 
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from p4p.commissioning.table import Everything
-from p4p.reports.routes import spreadsheet_safe  # the one rule against formula injection
+from p4p.spreadsheets import spreadsheet_safe  # the one rule against formula injection
 
 
 def table_rows(shown: Everything) -> tuple[list[str], list[list[Any]]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from p4p.catalogue.content import ChecklistDef
+from p4p.catalogue.tags import tag_label as vocabulary_label
+from p4p.catalogue.tags import vocabularies
 from p4p.scoring import LENS_RULE
 
 SECTION = "section"
@@ -26,16 +28,11 @@ class Lens:
 LENSES: tuple[Lens, ...] = (
     Lens(SECTION, "Sections", "section"),
     Lens("cqc", "CQC key questions", "key question"),
+    Lens("cqc-qs", "CQC quality statements", "quality statement"),
     Lens("making-it-real", "Making it Real themes", "theme"),
     Lens("pamms", "PAMMS domains", "domain"),
 )
 BY_KEY = {lens.key: lens for lens in LENSES}
-
-# Labels where a tag's key does not read well capitalised (until tag vocabularies carry them).
-TAG_LABELS: dict[tuple[str, str], str] = {
-    ("cqc", "well-led"): "Well-led",
-    ("making-it-real", "flexible-and-integrated-care"): "Flexible and integrated care and support",
-}
 
 
 def lens_of(key: str | None) -> Lens:
@@ -43,15 +40,8 @@ def lens_of(key: str | None) -> Lens:
 
 
 def tag_label(scheme: str, tag: str) -> str:
-    try:  # the vocabularies' own labels, once the catalogue carries them
-        from p4p.catalogue import schema
-
-        labels = getattr(schema, "TAG_LABELS", {})
-        if (scheme, tag) in labels:
-            return labels[(scheme, tag)]
-    except ImportError:  # pragma: no cover
-        pass
-    return TAG_LABELS.get((scheme, tag)) or tag.replace("-", " ").capitalize()
+    """A tag as its vocabulary names it ("Flexible and integrated care and support")."""
+    return vocabulary_label(scheme, tag)
 
 
 def rule(lens: Lens) -> str:
@@ -72,10 +62,8 @@ def tags(scheme: str, checklists: list[ChecklistDef]) -> list[str]:
         for statement in checklist.statements():
             for tag in statement.tags.get(scheme, ()):
                 seen.setdefault(tag)
-    from p4p.catalogue.schema import TAG_SCHEMES
-
-    vocabulary = TAG_SCHEMES.get(scheme)
+    vocabulary = vocabularies().get(scheme)
     if vocabulary:
-        order = {tag: n for n, tag in enumerate(vocabulary)}
+        order = {tag: n for n, tag in enumerate(vocabulary.keys)}
         return sorted(seen, key=lambda tag: order.get(tag, len(order)))
     return list(seen)

@@ -592,16 +592,18 @@ def provider_rows(
         stale_only,
         search,
     )
-    return _page(criteria, catalogue(), page, per_page)[0]
+    # A page past the last is empty (an API client reads until it is), not the last page.
+    return _page(criteria, catalogue(), page, per_page, clamp=False)[0]
 
 
 def _page(
-    criteria: Criteria, cat: Catalogue, page: int, per_page: int
+    criteria: Criteria, cat: Catalogue, page: int, per_page: int, *, clamp: bool = True
 ) -> tuple[ProviderPage, list[Any], dict[int, dict[str, Figure]]]:
+    """A page of rows; with `clamp`, a page past the last shows the last (a stale link)."""
     page, per_page = _page_number(page, per_page)
     raw, total, _ = _query(criteria, cat, page=page, per_page=per_page)
     pages = max(1, -(-total // per_page))
-    if page > pages and total:
+    if clamp and page > pages and total:
         page = pages
         raw, total, _ = _query(criteria, cat, page=page, per_page=per_page)
     sections = _section_figures([r.assessment_id for r in raw if r.assessment_id])
