@@ -13,7 +13,6 @@ two columns of sections side by side, so the chart is not twice as tall as it ne
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,13 +29,15 @@ FONT_SIZE = 16
 LINE = 20  # the height of one line of text
 BAR, BAR_GAP = 16, 4
 SECTION_GAP = 18
+# Widths of characters, as a share of the font size: DejaVu Sans's, rounded up (it is wider
+# than Arial, Helvetica or Roboto, the other fonts a browser may use), so that text measured
+# with them fits whichever font draws it. Bold is at most 12 % wider.
+WIDE, CAPITAL, NORMAL, SPACE = 1.0, 0.8, 0.64, 0.32
+WIDE_CHARACTERS = frozenset("mwMW%&—…@")
+BOLD = 1.12
 # Room for the widest value ("100%") after a bar that reaches the right-hand end.
-VALUE_ROOM = 48
+VALUE_ROOM = 4 + 3 * NORMAL * FONT_SIZE + WIDE * FONT_SIZE + 2
 PLOT_WIDTH = COLUMN_WIDTH - VALUE_ROOM
-# Widths of a character, as a share of the font size, generous for DejaVu Sans (wider than
-# Arial, Helvetica or Roboto, the other fonts a browser may use), so that wrapped text fits.
-CHAR_WIDTH = 0.62
-BOLD_CHAR_WIDTH = 0.7
 INK, MUTED, GRID = "#1d2428", "#505a5f", "#b1b4b6"
 
 
@@ -46,16 +47,34 @@ class Series:
     values: dict[str, int | None]  # section key -> per cent (None: not in that version)
 
 
+def text_width(text: str, *, bold: bool = False) -> float:
+    """The most units `text` can take at FONT_SIZE."""
+    share = sum(
+        WIDE if c in WIDE_CHARACTERS else SPACE if c == " " else CAPITAL if c.isupper() else NORMAL
+        for c in text
+    )
+    return share * FONT_SIZE * (BOLD if bold else 1)
+
+
 def wrap(text: str, width: float, *, bold: bool = False) -> list[str]:
     """`text` in lines that each fit `width` units at FONT_SIZE: whole words where they fit,
     a word longer than a line broken, nothing left out."""
-    per_char = FONT_SIZE * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
-    return textwrap.wrap(text, width=max(int(width // per_char), 1)) or [""]
-
-
-def text_width(text: str, *, bold: bool = False) -> float:
-    """The most units `text` can take at FONT_SIZE (the estimate `wrap` keeps within)."""
-    return len(text) * FONT_SIZE * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, bold=bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for character in word:  # a word wider than the line: broken where it must be
+            if line and text_width(line + character, bold=bold) > width:
+                lines.append(line)
+                line = ""
+            line += character
+    return [*lines, line] if line or not lines else lines
 
 
 def _lines(x: float, y: float, lines: list[str], **attributes: str) -> str:
