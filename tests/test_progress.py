@@ -3,6 +3,7 @@
 import html
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -232,3 +233,19 @@ def test_another_organisations_assessment_cannot_be_compared(client, world, owne
     )
     assert "Theirs" not in html
     assert client.get("/progress/no-such-edition").status_code == 404
+
+
+def test_the_longest_chart_fits_one_a4_page_of_the_report(app):
+    """Six assessments (the most a chart shows) of twelve long-titled sections: in the PDF the
+    chart is scaled to fit a page, never cut at its foot or pushed off it."""
+    from weasyprint import HTML
+
+    sections = [(f"s{n}", f"Choice, control and Individual Service Funds {n}") for n in range(12)]
+    series = [
+        charts.Series(f"Assessment {n} (Making good progress)", {k: 50 for k, _ in sections})
+        for n in range(charts.MAX_SERIES)
+    ]
+    svg = charts.section_bars(sections, series, title="Scores", chart_id="c", columns=2)
+    css = (Path(app.template_folder) / "pdf" / "print.css").read_text()
+    page = f"<html><head><style>{css}</style></head><body><h2>Progress over time</h2>{svg}"
+    assert len(HTML(string=page).render().pages) == 1
