@@ -296,6 +296,7 @@ def test_complete_lists_unrated_statements_then_completes(client, owner, homecar
             f'<span class="count">({len(section.statements)} not rated)</span>'
         ) in summary
     assert summary.count("#st-") == len(unrated)
+    assert summary.count("<details>") == len(homecare.sections) - 1  # many: folded by section
     assert f"They are in {len(homecare.sections) - 1} sections" in summary
     db.session.expire_all()
     assert db.session.get(Assessment, assessment.id).is_draft
@@ -306,6 +307,22 @@ def test_complete_lists_unrated_statements_then_completes(client, owner, homecar
     db.session.expire_all()
     done = db.session.get(Assessment, assessment.id)
     assert done.is_completed and done.completed_dt is not None
+
+
+def test_a_few_unrated_statements_are_listed_unfolded(client, owner, homecare):
+    sign_in(client, owner)
+    assessment = start(client, homecare)
+    *rated, last = homecare.sections
+    for section in rated:
+        data = {}
+        for statement in section.statements:
+            data.update(rating_fields(statement, "doing"))
+        submit(client, section_url(assessment, section), data)
+    html = client.get(f"/assessments/{assessment.id}/complete").get_data(as_text=True)
+    assert len(last.statements) <= 10
+    assert f"{len(last.statements)} statements still need a rating" in html
+    assert "It is" not in html and "They are in 1 section:" in html
+    assert "<details>" not in html and html.count("#st-") == len(last.statements)
 
 
 def test_completed_assessment_is_read_only(client, owner, homecare):

@@ -81,5 +81,9 @@ def test_unrated_statements_block_completion_with_links_back(page):
     expect(summary).to_be_focused()  # where a screen reader starts reading
     expect(summary.locator(".count").first).to_have_text(re.compile(r"^\(\d+ not rated\)$"))
     assert_accessible(page)
-    summary.get_by_role("link").first.click()
+    # Every statement is unrated, so each section's list is folded until opened.
+    first = summary.get_by_role("link").first
+    expect(first).to_be_hidden()
+    summary.locator("summary").first.click()
+    first.click()
     expect(page).to_have_url(re.compile(r"/sections/.+#st-"))
