@@ -382,3 +382,52 @@ def test_the_example_in_the_format_documentation_is_valid():
     documentation = (CHECKLISTS.parent / "docs" / "checklist-format.md").read_text()
     example = documentation.split("```yaml\n")[1].split("```")[0]
     assert parse_checklist(example, "docs example").key == "example"
+
+
+WITH_ADDITIONS = VALID.replace(
+    "        evidence: [A record]\n",
+    "        evidence: [A record]\n"
+    "        started: Some people, some of the time.\n"
+    "        may-not-apply: true\n",
+    1,
+) + textwrap.dedent(
+    """\
+    removed:
+      - key: old-two
+        reason: Folded into s-one.
+    """
+)
+
+
+def test_started_may_not_apply_and_removed_parse():
+    checklist = parse_checklist(WITH_ADDITIONS, "sample.yaml")
+    first, second = checklist.statements()
+    assert (first.started, first.may_not_apply) == ("Some people, some of the time.", True)
+    assert (second.started, second.may_not_apply) == (None, False)
+    assert [(r.key, r.reason) for r in checklist.removed] == [("old-two", "Folded into s-one.")]
+
+
+def test_optional_additions_change_the_hash_only_when_used():
+    """A version that does not use the newer fields keeps the hash it was published with."""
+    plain = parse_checklist(VALID, "sample.yaml")
+    explicit = parse_checklist(
+        VALID.replace(
+            "evidence: [A record]\n", "evidence: [A record]\n        may-not-apply: false\n"
+        ),
+        "sample.yaml",
+    )
+    assert explicit.content_hash == plain.content_hash
+    assert parse_checklist(WITH_ADDITIONS, "sample.yaml").content_hash != plain.content_hash
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("may-not-apply: true", "may-not-apply: sometimes", "may-not-apply", "true or false"),
+        ("  - key: old-two\n", "  - key: s-two\n", "removed[0].key", "is a statement of this"),
+        ("    reason: Folded into s-one.\n", "", "removed[0].reason", "required field"),
+    ],
+)
+def test_additions_are_validated(old, new, field, message):
+    found = problems(WITH_ADDITIONS.replace(old, new, 1))
+    assert any(f.endswith(field) and message in m for _, f, m in found), found

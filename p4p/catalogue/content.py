@@ -65,6 +65,14 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A statement of the previous version that this version no longer has, and why."""
+
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class StatementDef:
     key: str
     text: str
@@ -74,6 +82,10 @@ class StatementDef:
     # (scheme, tag keys) pairs, in file order; a tuple keeps the dataclass hashable.
     tag_pairs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     origins: tuple[Origin, ...] = ()
+    # What part-way looks like (the middle of the scale), beside `guidance` for the top.
+    started: str | None = None
+    # The provider may answer "Does not apply here" (with a reason) instead of rating it.
+    may_not_apply: bool = False
     id: int | None = field(default=None, compare=False)
 
     @property
@@ -102,6 +114,7 @@ class ChecklistDef:
     scale: tuple[ScaleOption, ...]
     stages: tuple[Stage, ...]
     sections: tuple[SectionDef, ...]
+    removed: tuple[Removal, ...] = ()
     content_hash: str = field(default="", compare=False)
 
     def statements(self) -> Iterator[StatementDef]:
@@ -184,8 +197,11 @@ def stage_rule(top_label: str) -> str:
 
 
 def content_dict(d: ChecklistDef) -> dict[str, Any]:
-    """What a version says: everything that a published version promises never to change."""
-    return {
+    """What a version says: everything that a published version promises never to change.
+
+    Optional fields appear only when given, so that adding a field to the format leaves the
+    content hash of every version that does not use it unchanged."""
+    result = {
         "format": FORMAT,
         "key": d.key,
         "title": d.title,
@@ -202,19 +218,28 @@ def content_dict(d: ChecklistDef) -> dict[str, Any]:
                 "key": s.key,
                 "title": s.title,
                 "summary": s.summary,
-                "statements": [
-                    {
-                        "key": st.key,
-                        "text": st.text,
-                        "stage": st.stage,
-                        "guidance": st.guidance,
-                        "evidence": list(st.evidence),
-                        "tags": {k: list(v) for k, v in st.tag_pairs},
-                        "from": [o.__dict__ for o in st.origins],
-                    }
-                    for st in s.statements
-                ],
+                "statements": [_statement_dict(st) for st in s.statements],
             }
             for s in d.sections
         ],
     }
+    if d.removed:
+        result["removed"] = [r.__dict__ for r in d.removed]
+    return result
+
+
+def _statement_dict(st: StatementDef) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "key": st.key,
+        "text": st.text,
+        "stage": st.stage,
+        "guidance": st.guidance,
+        "evidence": list(st.evidence),
+        "tags": {k: list(v) for k, v in st.tag_pairs},
+        "from": [o.__dict__ for o in st.origins],
+    }
+    if st.started is not None:
+        result["started"] = st.started
+    if st.may_not_apply:
+        result["may-not-apply"] = True
+    return result

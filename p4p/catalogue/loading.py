@@ -127,6 +127,7 @@ def load_version(definition: ChecklistDef, source: str) -> str:
             {"key": s.key, "label": s.label, "description": s.description}
             for s in definition.stages
         ],
+        removed=[{"key": r.key, "reason": r.reason} for r in definition.removed],
         source_path=source,
     )
     db.session.add(version)
@@ -152,6 +153,8 @@ def load_version(definition: ChecklistDef, source: str) -> str:
                 evidence=list(s.evidence),
                 tags={scheme: list(keys) for scheme, keys in dict(s.tags).items()},
                 origins=[{"key": o.key, "relation": o.relation} for o in s.origins],
+                started=s.started,
+                may_not_apply=s.may_not_apply,
                 position=index,
             )
             for index, s in enumerate(section_def.statements)

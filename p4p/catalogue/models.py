@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.catalogue.content import ChecklistDef
 from p4p.extensions import db
 from p4p.timeutil import UTCDateTime, utcnow
+
+AUDIENCE_EVERYONE = "everyone"
+AUDIENCE_MEMBERS = "members"
 
 
 class Checklist(db.Model):
@@ -21,6 +35,14 @@ class Checklist(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The association that publishes it (None: loaded from files by operators, open to all),
+    # and who may use it: "everyone", or "members" of that association only.
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    audience: Mapped[str] = mapped_column(
+        String(20), default=AUDIENCE_EVERYONE, server_default=AUDIENCE_EVERYONE
+    )
 
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="checklist", order_by="ChecklistVersion.sort_key"
@@ -45,7 +67,13 @@ class ChecklistVersion(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64))
     scale: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     stages: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Statements of the previous version this one no longer has: [{key, reason}].
+    removed: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     source_path: Mapped[str] = mapped_column(String(500))
+    # For an association's upload: what changed, in plain words, shown to members.
+    changes_summary: Mapped[str | None] = mapped_column(Text)
     loaded_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     checklist: Mapped[Checklist] = relationship(back_populates="versions")
@@ -103,6 +131,8 @@ class Statement(db.Model):
     evidence: Mapped[list[str]] = mapped_column(JSON)
     tags: Mapped[dict[str, list[str]]] = mapped_column(JSON)
     origins: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    started: Mapped[str | None] = mapped_column(Text)
+    may_not_apply: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     position: Mapped[int] = mapped_column(Integer)
 
     section: Mapped[Section] = relationship(back_populates="statements")

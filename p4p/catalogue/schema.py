@@ -25,6 +25,7 @@ from p4p.catalogue.content import (
     SEMVER,
     ChecklistDef,
     Origin,
+    Removal,
     ScaleOption,
     SectionDef,
     Stage,
@@ -59,6 +60,7 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 TIMESTAMP = "tag:yaml.org,2002:timestamp"
+BOOL = "tag:yaml.org,2002:bool"
 
 
 # --- results ------------------------------------------------------------------------------
@@ -266,6 +268,12 @@ def whole_number(walk: _Walk, node: Node, path: str) -> Any:
     return value
 
 
+def yes_or_no(walk: _Walk, node: Node, path: str) -> Any:
+    if not isinstance(node, ScalarNode) or node.tag != BOOL:
+        return walk.problem(node, path, "must be true or false")
+    return bool(_scalar(node))
+
+
 def list_of(item: Check, *, at_least: int = 1, noun: str = "entry") -> Check:
     def check(walk: _Walk, node: Node, path: str) -> Any:
         if not isinstance(node, SequenceNode):
@@ -340,7 +348,10 @@ STATEMENT = {
     "evidence": Field(list_of(text(400), noun="example")),
     "tags": Field(tags, required=False),
     "from": Field(list_of(record(ORIGIN)), required=False),
+    "started": Field(text(3000), required=False),
+    "may-not-apply": Field(yes_or_no, required=False),
 }
+REMOVAL = {"key": Field(slug), "reason": Field(text(600))}
 SECTION = {
     "key": Field(slug),
     "title": Field(text(200)),
@@ -360,6 +371,7 @@ TOP = {
     "scale": Field(list_of(record(SCALE_OPTION), at_least=2, noun="option")),
     "stages": Field(list_of(record(STAGE), noun="stage"), required=False),
     "sections": Field(list_of(record(SECTION), noun="section")),
+    "removed": Field(list_of(record(REMOVAL), noun="removed statement"), required=False),
 }
 
 
@@ -428,6 +440,16 @@ def _cross_checks(walk: _Walk, values: dict) -> None:
         for j, (node, value) in enumerate(_entries(section, "statements"))
     ]
     _unique(walk, statements, "statement")
+    current = {v.get("key") for _, v, _ in statements}
+    removed = _entries(values, "removed")
+    _unique(walk, ((n, v, f"removed[{i}]") for i, (n, v) in enumerate(removed)), "removed")
+    for i, (node, entry) in enumerate(removed):
+        if entry.get("key") in current:
+            walk.problem(
+                _key_node(node, "key"),
+                f"removed[{i}].key",
+                f'"{entry["key"]}" is a statement of this version, so it cannot be removed',
+            )
     for node, statement, path in statements:
         stage = statement.get("stage")
         if has_stages and "stage" not in statement:
@@ -474,6 +496,8 @@ def _build(values: dict) -> ChecklistDef:
                     origins=tuple(
                         Origin(o["key"], o["relation"]) for o in plain(st.get("from", []))
                     ),
+                    started=st.get("started"),
+                    may_not_apply=st.get("may-not-apply", False),
                 )
                 for st in plain(s["statements"])
             ),
@@ -498,6 +522,7 @@ def _build(values: dict) -> ChecklistDef:
             for s in plain(values.get("stages", []))
         ),
         sections=sections,
+        removed=tuple(Removal(r["key"], r["reason"]) for r in plain(values.get("removed", []))),
     )
     digest = hashlib.sha256(
         json.dumps(
