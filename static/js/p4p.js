@@ -7,7 +7,7 @@
   // tabindex=-1 and autofocus; this covers browsers that honour autofocus only on controls),
   // so a screen reader reads it and the next Tab reaches its first link.
   function focusErrorSummary() {
-    var summary = document.querySelector("[data-error-summary]");
+    var summary = document.querySelector("[data-error-summary], .error-summary");
     if (summary && document.activeElement !== summary) {
       summary.focus();
       summary.scrollIntoView({ block: "start" });
