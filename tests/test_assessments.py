@@ -4,6 +4,7 @@ import html as markup
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from p4p.assessments.models import Assessment, Rating
@@ -292,7 +293,7 @@ def test_complete_lists_unrated_statements_then_completes(client, owner, homecar
     assert 'class="error-summary"' not in html and "<strong" not in summary
     for section in homecare.sections[1:]:
         assert (
-            f'<span class="section-group-title">{section.title}</span> '
+            f'<span class="section-group-title">{escape(section.title)}</span> '
             f'<span class="count">({len(section.statements)} not rated)</span>'
         ) in summary
     assert summary.count("#st-") == len(unrated)
@@ -404,7 +405,7 @@ def test_result_shows_scores_stage_rule_and_blockers(client, owner, homecare):
     groups = re.findall(r"<details class=\"blocker-group\".*?</details>", html, re.S)
     assert len(groups) == 1
     assert (
-        f'<summary>{section.title} <span class="count">(1 statement)</span></summary>'
+        f'<summary>{escape(section.title)} <span class="count">(1 statement)</span></summary>'
         in (groups[0])
     )
     assert target.text in markup.unescape(groups[0]), groups[0]
@@ -425,7 +426,7 @@ def test_a_first_result_without_a_stage_encourages(client, owner, homecare):
     # Every blocker is listed once, grouped by section in the checklist's order.
     summaries = re.findall(r"<summary>(.*?) <span class=\"count\">\((\d+) statements?\)", html)
     expected = [
-        (sec.title, str(n))
+        (str(escape(sec.title)), str(n))
         for sec in homecare.sections
         if (n := sum(1 for s in sec.statements if s.stage_key == homecare.stages[0]["key"]))
     ]
