@@ -109,6 +109,21 @@ class Result:
     def unrated(self) -> int:
         return self.overall.total - self.overall.rated
 
+    @property
+    def next_stage_progress(self) -> StageProgress | None:
+        """How far the next stage is: its statements at the top of the scale, of all of them."""
+        if self.next_stage is None:
+            return None
+        return next(p for p in self.stages if p.key == self.next_stage.key)
+
+    @property
+    def blockers_by_section(self) -> tuple[tuple[SectionScore, tuple[Blocker, ...]], ...]:
+        """The blockers grouped by section, sections in the checklist's order (none empty)."""
+        groups: dict[str, list[Blocker]] = {s.key: [] for s in self.sections}
+        for blocker in self.blockers:
+            groups[blocker.section_key].append(blocker)
+        return tuple((s, tuple(groups[s.key])) for s in self.sections if groups[s.key])
+
 
 def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
     """Score `ratings` (statement key -> scale key, or None when unrated)."""

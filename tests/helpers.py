@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from flask import Flask
@@ -36,6 +37,39 @@ def submit(
     body = dict(data or {})
     body.setdefault("csrf_token", csrf_token(response.get_data(as_text=True)))
     return client.post(action or page, data=body, **kwargs)
+
+
+class _Headings(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+        self.level = 0
+
+    def handle_starttag(self, tag, attrs):
+        if re.fullmatch(r"h[1-6]", tag):
+            self.level = int(tag[1])
+            self.found.append((self.level, ""))
+
+    def handle_endtag(self, tag):
+        if re.fullmatch(r"h[1-6]", tag):
+            self.level = 0
+
+    def handle_data(self, data):
+        if self.level:
+            level, text = self.found[-1]
+            self.found[-1] = (level, " ".join((text + " " + data).split()))
+
+
+def headings(html: str) -> list[tuple[int, str]]:
+    """(level, text) of every heading of a page, in order."""
+    parser = _Headings()
+    parser.feed(html)
+    return parser.found
+
+
+def main_headings(html: str) -> list[tuple[int, str]]:
+    """The headings of the page's <main>."""
+    return headings(html[html.index("<main") : html.index("</main>")])
 
 
 def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:

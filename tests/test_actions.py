@@ -1,5 +1,6 @@
 """Improvement actions, as a manager uses them."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from p4p.actions.models import Action
 from p4p.assessments.models import Assessment, Rating
 from p4p.extensions import db
-from tests.helpers import sign_in, submit
+from tests.helpers import main_headings, sign_in, submit
 
 
 @pytest.fixture
@@ -290,3 +291,39 @@ def test_home_page_counts_open_and_overdue_actions_and_how_much_a_draft_has_rate
     assert "4 open actions</a>" in home and "2 overdue</strong>" in home
     assert 'href="/actions/?status=open&amp;overdue=1"' in home
     assert f"Spring 2027</a>: 1 of {len(statements)} statements rated" in home
+
+
+def assert_no_skipped_heading_levels(page: str) -> None:
+    levels = [level for level, _ in main_headings(page)]
+    assert levels and levels[0] == 1 and levels.count(1) == 1, levels
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, levels
+
+
+def test_rating_page_headings_go_h1_h2_h3(client, owner, assessment, homecare):
+    section = homecare.sections[0]
+    sign_in(client, owner)
+    assert add(client, assessment, section.statements[0]).status_code == 302
+    page = client.get(f"/assessments/{assessment.id}/sections/{section.key}").get_data(as_text=True)
+    found = main_headings(page)
+    assert found[0] == (1, section.title)
+    assert [text for level, text in found if level == 2] == [s.text for s in section.statements]
+    assert (3, "Improvement actions") in found
+    assert_no_skipped_heading_levels(page)
+
+
+def test_new_action_page_is_under_actions_with_a_short_guidance_panel(
+    client, owner, assessment, homecare
+):
+    statement = homecare.sections[0].statements[0]
+    sign_in(client, owner)
+    page = client.get(new_url(assessment, statement)).get_data(as_text=True)
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', page)
+    assert current == [("/actions/", "Actions")]
+    assert 'class="card guidance-aside"' in page
+    assert_no_skipped_heading_levels(page)
+    # After an error, the summary is where focus starts.
+    response = add(client, assessment, statement, what="", lead="")
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary"[^>]*>', response.get_data(as_text=True))
+    assert summary and 'tabindex="-1"' in summary[0] and "autofocus" in summary[0]

@@ -17,8 +17,8 @@ def test_operators_see_every_organisation_a_page_at_a_time(client, world):
     world.provider("Provider 000 with people")  # one with a member, counted
     sign_in(client, operator)
     first = client.get("/admin/").get_data(as_text=True)
-    assert first.count("<tr><td>Provider ") == PER_PAGE
+    assert first.count('<tr><th scope="row">Provider ') == PER_PAGE
     assert "Page 1 of 2" in first and 'rel="next"' in first
-    assert '<td class="num">1</td>' in first  # the provider with its owner
+    assert '<td class="num" data-label="People">1</td>' in first  # the provider with its owner
     second = client.get("/admin/?page=2").get_data(as_text=True)
-    assert second.count("<tr><td>Provider ") == 4
+    assert second.count('<tr><th scope="row">Provider ') == 4

@@ -1,15 +1,17 @@
 """The whole journey through the Flask client: start, rate, conflict, complete, result."""
 
+import html as markup
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from p4p.assessments.models import Assessment, Rating
 from p4p.auth.models import Role
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
-from tests.helpers import csrf_token, sign_in, submit
+from tests.helpers import csrf_token, main_headings, sign_in, submit
 
 
 @pytest.fixture
@@ -285,6 +287,18 @@ def test_complete_lists_unrated_statements_then_completes(client, owner, homecar
     unrated = [s for sec in homecare.sections[1:] for s in sec.statements]
     assert f"{len(unrated)} statements still need a rating" in html
     assert unrated[0].text in html and first_section.statements[0].text not in html
+    # A calm list, a section at a time with its count, each statement an ordinary link.
+    summary = html[html.index('class="blocked-summary"') :]
+    summary = summary[: summary.index('class="button')]
+    assert 'class="error-summary"' not in html and "<strong" not in summary
+    for section in homecare.sections[1:]:
+        assert (
+            f'<span class="section-group-title">{escape(section.title)}</span> '
+            f'<span class="count">({len(section.statements)} not rated)</span>'
+        ) in summary
+    assert summary.count("#st-") == len(unrated)
+    assert summary.count("<details>") == len(homecare.sections) - 1  # many: folded by section
+    assert f"They are in {len(homecare.sections) - 1} sections" in summary
     db.session.expire_all()
     assert db.session.get(Assessment, assessment.id).is_draft
 
@@ -294,6 +308,22 @@ def test_complete_lists_unrated_statements_then_completes(client, owner, homecar
     db.session.expire_all()
     done = db.session.get(Assessment, assessment.id)
     assert done.is_completed and done.completed_dt is not None
+
+
+def test_a_few_unrated_statements_are_listed_unfolded(client, owner, homecare):
+    sign_in(client, owner)
+    assessment = start(client, homecare)
+    *rated, last = homecare.sections
+    for section in rated:
+        data = {}
+        for statement in section.statements:
+            data.update(rating_fields(statement, "doing"))
+        submit(client, section_url(assessment, section), data)
+    html = client.get(f"/assessments/{assessment.id}/complete").get_data(as_text=True)
+    assert len(last.statements) <= 10
+    assert f"{len(last.statements)} statements still need a rating" in html
+    assert "It is" not in html and "They are in 1 section:" in html
+    assert "<details>" not in html and html.count("#st-") == len(last.statements)
 
 
 def test_completed_assessment_is_read_only(client, owner, homecare):
@@ -350,12 +380,57 @@ def test_result_shows_scores_stage_rule_and_blockers(client, owner, homecare):
     submit(client, section_url(assessment, section), data)
     submit(client, f"/assessments/{assessment.id}/complete")
     html = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
-    assert "No stage reached yet" in html
+    first_stage = homecare.stages[0]["label"]
+    # Scores first, then the stage (one heading, no second bold verdict), then what is left.
+    assert [h for h in main_headings(html) if h[0] == 2] == [
+        (2, "Section scores"),
+        (2, f"Working towards “{first_stage}”"),
+        (2, f"Between you and “{first_stage}”"),
+    ]
+    assert "No stage reached yet" not in html and "<strong>" not in html.split("stage-card")[1]
     assert "A stage is reached when every statement of that stage" in html
-    assert f"Between you and “{homecare.stages[0]['label']}”" in html
-    assert target.text in html
     total = sum(len(s.statements) for s in homecare.sections)
-    assert f"{2 * total - 1} of {2 * total}" in html
+    assert f"{2 * total - 1} of {2 * total} points" in html
+    assert html.index("overall-figure") < html.index("stage-heading") < html.index("next-heading")
+    # Progress towards the stage, in words.
+    in_stage = sum(
+        1 for sec in homecare.sections for s in sec.statements if s.stage_key == target.stage_key
+    )
+    assert (
+        f"{in_stage - 1} of {in_stage} “{first_stage}” statements are at the top of the scale"
+        in html
+    )
+    assert "1 to go" in html
+    # The one statement in the way, in a collapsible group named after its section.
+    groups = re.findall(r"<details class=\"blocker-group\".*?</details>", html, re.S)
+    assert len(groups) == 1
+    assert (
+        f'<summary>{escape(section.title)} <span class="count">(1 statement)</span></summary>'
+        in (groups[0])
+    )
+    assert target.text in markup.unescape(groups[0]), groups[0]
+    assert "Now: We have started" in groups[0]
+
+
+def test_a_first_result_without_a_stage_encourages(client, owner, homecare):
+    sign_in(client, owner)
+    assessment = start(client, homecare)
+    rate_everything(client, assessment, homecare, "started")
+    submit(client, f"/assessments/{assessment.id}/complete")
+    html = client.get(f"/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert '<span class="overall-figure">50%</span> overall' in html
+    assert "No stage yet is usual at first" in html
+    statements = [s for sec in homecare.sections for s in sec.statements]
+    in_first = [s for s in statements if s.stage_key == homecare.stages[0]["key"]]
+    assert f"0 of {len(in_first)} “{homecare.stages[0]['label']}” statements" in html
+    # Every blocker is listed once, grouped by section in the checklist's order.
+    summaries = re.findall(r"<summary>(.*?) <span class=\"count\">\((\d+) statements?\)", html)
+    expected = [
+        (str(escape(sec.title)), str(n))
+        for sec in homecare.sections
+        if (n := sum(1 for s in sec.statements if s.stage_key == homecare.stages[0]["key"]))
+    ]
+    assert summaries == expected
 
 
 def test_contributor_rates_but_cannot_start_or_complete(client, world, owner, homecare):

@@ -1,6 +1,9 @@
 """Progress over time: snapshots, what changed, the chart, the pages."""
 
+import html
+import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -126,6 +129,64 @@ def test_chart_is_accessible_svg_with_every_value():
     assert "Knowing &lt;people&gt;" in svg and "<people>" not in svg
     assert "40%" in svg and "90%" in svg and "75%" in svg and "not in this version" in svg
     assert svg.count("<rect") == 2 + 3  # legend swatches + bars
+    assert svg.count('fill="#0072B2"') == 2 and svg.count('fill="#D55E00"') == 3  # Okabe–Ito
+
+
+LONG_TITLES = [
+    ("choice", "Choice, control and Individual Service Funds"),
+    ("word", "Supercalifragilisticexpialidociousnessandmoreandmoreandmore"),
+    ("short", "Visits"),
+]
+
+
+def _texts(svg: str) -> list[tuple[float, str, bool, str]]:
+    """(x, text-anchor, bold, line) of every line of text in the chart."""
+    found = []
+    for attributes, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg):
+        x = float(re.search(r'\bx="([^"]+)"', attributes).group(1))
+        anchor = re.search(r'text-anchor="(\w+)"', attributes)
+        spans = re.findall(r'<tspan x="([^"]+)"[^>]*>(.*?)</tspan>', body)
+        lines = [(float(sx), t) for sx, t in spans] or [(x, body)]
+        for sx, line in lines:
+            found.append(
+                (
+                    sx,
+                    anchor.group(1) if anchor else "start",
+                    'font-weight="bold"' in attributes,
+                    html.unescape(line),
+                )
+            )
+    return found
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_chart_scales_and_never_cuts_a_label(columns):
+    series = [charts.Series(f"Assessment number {n} (Making good progress)", {}) for n in range(6)]
+    series = [charts.Series(s.label, {"choice": 100, "word": 0, "short": 55}) for s in series]
+    svg = str(
+        charts.section_bars(LONG_TITLES, series, title="Scores", chart_id="c", columns=columns)
+    )
+    head = svg[: svg.index(">")]
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 (\S+) (\S+)"', head).groups())
+    # It scales with its container: a viewBox and the full width, no fixed size in pixels.
+    assert 'width="100%"' in head and "height=" not in head
+    assert width == columns * charts.COLUMN_WIDTH + (columns - 1) * charts.COLUMN_GAP
+    # Nothing is shortened: every word of every title and legend is there, in order.
+    assert "…" not in svg
+    lines = _texts(svg)
+    text = " ".join(line for *_, line in lines)
+    for _, title in LONG_TITLES:
+        assert "".join(title.split()) in "".join(text.split())
+    # Every line fits inside the drawing, at the widest a font could make it.
+    for x, anchor, bold, line in lines:
+        size = charts.text_width(line, bold=bold)
+        left = {"start": x, "middle": x - size / 2, "end": x - size}[anchor]
+        right = {"start": x + size, "middle": x + size / 2, "end": x}[anchor]
+        assert -0.01 <= left and right <= width + 0.01, (line, left, right, width)
+    # One size of text throughout, as large, on a 320 px screen (288 px of page), as the page's
+    # small print (0.95rem of 16 px); the browser test measures it too.
+    assert "font-size" not in svg.replace(f'font-size="{charts.FONT_SIZE}"', "")
+    assert charts.FONT_SIZE * 288 / charts.COLUMN_WIDTH >= 0.95 * 16
 
 
 def test_progress_page_shows_chart_table_and_changes(client, owner, homecare):
@@ -172,3 +233,19 @@ def test_another_organisations_assessment_cannot_be_compared(client, world, owne
     )
     assert "Theirs" not in html
     assert client.get("/progress/no-such-edition").status_code == 404
+
+
+def test_the_longest_chart_fits_one_a4_page_of_the_report(app):
+    """Six assessments (the most a chart shows) of twelve long-titled sections: in the PDF the
+    chart is scaled to fit a page, never cut at its foot or pushed off it."""
+    from weasyprint import HTML
+
+    sections = [(f"s{n}", f"Choice, control and Individual Service Funds {n}") for n in range(12)]
+    series = [
+        charts.Series(f"Assessment {n} (Making good progress)", {k: 50 for k, _ in sections})
+        for n in range(charts.MAX_SERIES)
+    ]
+    svg = charts.section_bars(sections, series, title="Scores", chart_id="c", columns=2)
+    css = (Path(app.template_folder) / "pdf" / "print.css").read_text()
+    page = f"<html><head><style>{css}</style></head><body><h2>Progress over time</h2>{svg}"
+    assert len(HTML(string=page).render().pages) == 1

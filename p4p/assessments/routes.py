@@ -30,7 +30,7 @@ from p4p.assessments.forms import (
 )
 from p4p.assessments.models import Assessment, Rating
 from p4p.catalogue import queries
-from p4p.catalogue.content import SectionDef, StatementDef
+from p4p.catalogue.content import ChecklistDef, SectionDef, StatementDef
 from p4p.forms import ConfirmForm
 
 bp = access.protect(Blueprint("assessments", __name__, url_prefix="/assessments"))
@@ -391,10 +391,24 @@ def complete(assessment_id: int):
         "assessments/complete.html",
         assessment=assessment,
         checklist=checklist,
-        unrated=unrated,
-        carried=carried,
+        unrated=_by_section(checklist, unrated),
+        unrated_count=len(unrated),
+        carried=_by_section(checklist, carried),
+        carried_count=len(carried),
         form=form,
     ), status
+
+
+def _by_section(
+    checklist: ChecklistDef, statements: list[StatementDef]
+) -> list[tuple[SectionDef, list[StatementDef]]]:
+    """`statements` grouped by section, in the checklist's order (no empty groups)."""
+    keys = {statement.key for statement in statements}
+    groups = [
+        (section, [s for s in section.statements if s.key in keys])
+        for section in checklist.sections
+    ]
+    return [(section, found) for section, found in groups if found]
 
 
 @bp.get("/<id:assessment_id>/result")

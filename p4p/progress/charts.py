@@ -2,6 +2,13 @@
 
 Colours are the Okabe–Ito palette, told apart by people with the common colour-vision
 differences; every bar also carries its value as text, and pages put a data table beside it.
+
+The chart is drawn for a phone first: each section's title sits on its own lines above that
+section's bars (wrapped, never cut short), and the drawing is a narrow column that scales with
+its container (a `viewBox` and `width="100%"`, no fixed size). Its text is `FONT_SIZE` units
+tall in a column `COLUMN_WIDTH` units wide, so on a 320 px screen (288 px of page) it is
+still as large as the page's small print. Wider places (a desktop page, an A4 page) ask for
+two columns of sections side by side, so the chart is not twice as tall as it needs to be.
 """
 
 from __future__ import annotations
@@ -16,6 +23,23 @@ from p4p.progress.service import Snapshot
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 MAX_SERIES = len(PALETTE)
 
+COLUMN_WIDTH = 300  # units of the viewBox, one column of sections
+COLUMN_GAP = 28
+FONT_SIZE = 16
+LINE = 20  # the height of one line of text
+BAR, BAR_GAP = 16, 4
+SECTION_GAP = 18
+# Widths of characters, as a share of the font size: DejaVu Sans's, rounded up (it is wider
+# than Arial, Helvetica or Roboto, the other fonts a browser may use), so that text measured
+# with them fits whichever font draws it. Bold is at most 12 % wider.
+WIDE, CAPITAL, NORMAL, SPACE = 1.0, 0.8, 0.64, 0.32
+WIDE_CHARACTERS = frozenset("mwMW%&—…@")
+BOLD = 1.12
+# Room for the widest value ("100%") after a bar that reaches the right-hand end.
+VALUE_ROOM = 4 + 3 * NORMAL * FONT_SIZE + WIDE * FONT_SIZE + 2
+PLOT_WIDTH = COLUMN_WIDTH - VALUE_ROOM
+INK, MUTED, GRID = "#1d2428", "#505a5f", "#b1b4b6"
+
 
 @dataclass(frozen=True)
 class Series:
@@ -23,77 +47,131 @@ class Series:
     values: dict[str, int | None]  # section key -> per cent (None: not in that version)
 
 
+def text_width(text: str, *, bold: bool = False) -> float:
+    """The most units `text` can take at FONT_SIZE."""
+    share = sum(
+        WIDE if c in WIDE_CHARACTERS else SPACE if c == " " else CAPITAL if c.isupper() else NORMAL
+        for c in text
+    )
+    return share * FONT_SIZE * (BOLD if bold else 1)
+
+
+def wrap(text: str, width: float, *, bold: bool = False) -> list[str]:
+    """`text` in lines that each fit `width` units at FONT_SIZE: whole words where they fit,
+    a word longer than a line broken, nothing left out."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if text_width(candidate, bold=bold) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for character in word:  # a word wider than the line: broken where it must be
+            if line and text_width(line + character, bold=bold) > width:
+                lines.append(line)
+                line = ""
+            line += character
+    return [*lines, line] if line or not lines else lines
+
+
+def _lines(x: float, y: float, lines: list[str], **attributes: str) -> str:
+    """One <text> of several lines, the first baseline at `y`."""
+    extra = "".join(f' {name.replace("_", "-")}="{value}"' for name, value in attributes.items())
+    spans = "".join(
+        f'<tspan x="{x:g}" dy="{0 if i == 0 else LINE}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text x="{x:g}" y="{y:g}"{extra}>{spans}</text>'
+
+
 def section_bars(
-    sections: list[tuple[str, str]], series: list[Series], *, title: str, chart_id: str
+    sections: list[tuple[str, str]],
+    series: list[Series],
+    *,
+    title: str,
+    chart_id: str,
+    columns: int = 1,
 ) -> Markup:
-    """Grouped horizontal bars: one group per section, one bar per assessment, 0–100 %."""
+    """Horizontal bars, 0–100 %: one block a section (its title above, one bar an assessment),
+    in `columns` columns of sections."""
     series = series[-MAX_SERIES:]
-    label_width, plot_width, right = 250, 380, 50
-    bar, gap, group_gap = 11, 2, 12
-    legend_row = 18
-    top = 28 + legend_row * len(series)
-    group = len(series) * (bar + gap) + group_gap
-    height = top + group * len(sections) + 24
-    width = label_width + plot_width + right
+    columns = max(1, min(columns, len(sections) or 1))
+    width = columns * COLUMN_WIDTH + (columns - 1) * COLUMN_GAP
 
-    def x(percent: float) -> float:
-        return label_width + plot_width * percent / 100
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title '
-        f'{chart_id}-desc" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">Score of each section, as a percentage, for '
-        f"{len(series)} assessments: {escape(', '.join(s.label for s in series))}. "
-        "The same figures are in the table that follows.</desc>",
-    ]
+    parts: list[str] = []
+    y = 0.0
+    # Legend: a swatch and the assessment's name, wrapped, one assessment a line.
     for index, item in enumerate(series):
-        y = 14 + legend_row * index
-        parts.append(
-            f'<rect x="{label_width}" y="{y - 9}" width="12" height="12" fill="{PALETTE[index]}"/>'
-        )
-        parts.append(f'<text x="{label_width + 18}" y="{y + 1}">{escape(item.label)}</text>')
-    for tick in (0, 25, 50, 75, 100):
-        parts.append(
-            f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top - 6}" '
-            f'y2="{height - 20}" stroke="#b1b4b6" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<text x="{x(tick):.1f}" y="{height - 6}" text-anchor="middle" '
-            f'fill="#505a5f">{tick}%</text>'
-        )
-    for row, (key, section_title) in enumerate(sections):
-        y0 = top + group * row
-        short = section_title if len(section_title) <= 40 else section_title[:38] + "…"
-        middle = y0 + (len(series) * (bar + gap)) / 2 + 3
-        parts.append(
-            f'<text x="{label_width - 8}" y="{middle:.1f}" text-anchor="end" '
-            f'fill="#1d2428">{escape(short)}<title>{escape(section_title)}</title></text>'
-        )
-        for index, item in enumerate(series):
-            value = item.values.get(key)
-            y = y0 + index * (bar + gap)
-            if value is None:
+        lines = wrap(item.label, width - 24)
+        parts.append(f'<rect x="0" y="{y + 3:g}" width="16" height="16" fill="{PALETTE[index]}"/>')
+        parts.append(_lines(24, y + 16, lines, fill=INK))
+        y += LINE * len(lines) + 4
+    y += 12
+
+    bars_height = len(series) * (BAR + BAR_GAP)
+    for row_start in range(0, len(sections), columns):
+        row = sections[row_start : row_start + columns]
+        labels = [wrap(section_title, COLUMN_WIDTH, bold=True) for _, section_title in row]
+        label_height = LINE * max(len(lines) for lines in labels)
+        for column, ((key, section_title), lines) in enumerate(zip(row, labels, strict=True)):
+            x0 = column * (COLUMN_WIDTH + COLUMN_GAP)
+            parts.append(_lines(x0, y + 15, lines, fill=INK, font_weight="bold"))
+            top = y + label_height + 4
+            for tick in (0, 25, 50, 75, 100):
+                tx = x0 + PLOT_WIDTH * tick / 100
                 parts.append(
-                    f'<text x="{label_width + 4}" y="{y + bar - 2}" fill="#505a5f" '
-                    'font-size="9">not in this version</text>'
+                    f'<line x1="{tx:g}" x2="{tx:g}" y1="{top - 2:g}" '
+                    f'y2="{top + bars_height - BAR_GAP + 2:g}" stroke="{GRID}" stroke-width="1"/>'
                 )
-                continue
+            for index, item in enumerate(series):
+                value = item.values.get(key)
+                by = top + index * (BAR + BAR_GAP)
+                if value is None:
+                    parts.append(
+                        f'<text x="{x0 + 4:g}" y="{by + 13:g}" fill="{MUTED}">'
+                        "not in this version</text>"
+                    )
+                    continue
+                length = max(PLOT_WIDTH * value / 100, 1)
+                parts.append(
+                    f'<rect x="{x0:g}" y="{by:g}" width="{length:g}" height="{BAR}" '
+                    f'fill="{PALETTE[index]}"><title>{escape(item.label)}: '
+                    f"{escape(section_title)} {value}%</title></rect>"
+                )
+                parts.append(
+                    f'<text x="{x0 + length + 4:g}" y="{by + 13:g}" fill="{INK}">{value}%</text>'
+                )
+        y += label_height + 4 + bars_height + SECTION_GAP
+    # The scale, under each column.
+    for column in range(columns):
+        x0 = column * (COLUMN_WIDTH + COLUMN_GAP)
+        for tick, anchor in ((0, "start"), (50, "middle"), (100, "middle")):
             parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{max(x(value) - label_width, 1):.1f}" '
-                f'height="{bar}" fill="{PALETTE[index]}"><title>{escape(item.label)}: '
-                f"{escape(section_title)} {value}%</title></rect>"
+                f'<text x="{x0 + PLOT_WIDTH * tick / 100:g}" y="{y + 10:g}" '
+                f'text-anchor="{anchor}" fill="{MUTED}">{tick}%</text>'
             )
-            parts.append(
-                f'<text x="{x(value) + 4:.1f}" y="{y + bar - 2}" font-size="9" '
-                f'fill="#1d2428">{value}%</text>'
-            )
-    parts.append("</svg>")
-    return Markup("".join(parts))  # noqa: S704 - every value above went through escape()
+    height = y + 16
+
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{columns}-column'
+        f'{"s" if columns != 1 else ""}" viewBox="0 0 {width:g} {height:g}" width="100%" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="DejaVu Sans, Arial, sans-serif" font-size="{FONT_SIZE}">'
+        f'<title id="{chart_id}-title">{escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">Score of each section, as a percentage, for '
+        f"{len(series)} assessment{'s' if len(series) != 1 else ''}: "
+        f"{escape(', '.join(s.label for s in series))}. "
+        "The same figures are in the table that follows.</desc>"
+    )
+    return Markup(head + "".join(parts) + "</svg>")  # noqa: S704 - every value went through escape()
 
 
-def history_chart(snapshots: Sequence[Snapshot], *, title: str, chart_id: str) -> Markup:
+def history_chart(
+    snapshots: Sequence[Snapshot], *, title: str, chart_id: str, columns: int = 1
+) -> Markup:
     """Section scores of completed assessments over time, on the latest one's sections: the one
     chart that both the progress page and the assessment report show."""
     sections = snapshots[-1].sections
@@ -104,4 +182,4 @@ def history_chart(snapshots: Sequence[Snapshot], *, title: str, chart_id: str) -
         )
         for s in snapshots
     ]
-    return section_bars(sections, series, title=title, chart_id=chart_id)
+    return section_bars(sections, series, title=title, chart_id=chart_id, columns=columns)

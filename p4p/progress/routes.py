@@ -52,8 +52,12 @@ def edition(key: str):
     snapshots = service.history(organisation_id, checklist)
     if not snapshots:
         return render_template("progress/edition.html", checklist=checklist, snapshots=[])
-    chart = charts.history_chart(
-        snapshots, title=f"Section scores over time: {checklist.title}", chart_id="progress"
+    title = f"Section scores over time: {checklist.title}"
+    # One column of sections for a phone, two side by side for a wider screen: the stylesheet
+    # shows one of them (the other is not displayed, so not read out either).
+    chart = charts.history_chart(snapshots, title=title, chart_id="progress")
+    chart_wide = charts.history_chart(
+        snapshots, title=title, chart_id="progress-wide", columns=2
     )
     changes = None
     if len(snapshots) >= 2:
@@ -68,6 +72,7 @@ def edition(key: str):
         sections=snapshots[-1].sections,
         score_rule=scoring.SCORE_RULE,
         chart=chart,
+        chart_wide=chart_wide,
         changes=changes,
     )
 

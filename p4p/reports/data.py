@@ -192,7 +192,9 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     ]
     data["history_sections"] = [title for _, title in sections]
     data["chart"] = str(
-        charts.history_chart(history, title="Section scores over time", chart_id="report-chart")
+        charts.history_chart(
+            history, title="Section scores over time", chart_id="report-chart", columns=2
+        )
     )
     data["changes"] = None
     if len(history) >= 2:

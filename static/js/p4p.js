@@ -3,6 +3,22 @@
   "use strict";
   document.documentElement.classList.add("js");
 
+  // After a form error, start where the problems are listed: focus the summary (it has
+  // tabindex=-1 and autofocus; this covers browsers that honour autofocus only on controls),
+  // so a screen reader reads it and the next Tab reaches its first link.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary], .error-summary");
+    if (summary && document.activeElement !== summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;
@@ -128,7 +144,7 @@
           statement.replaceWith(replacement);
           watch(form, replacement);
           countRated(form);
-          var heading = replacement.querySelector(".conflict h4");
+          var heading = replacement.querySelector(".conflict h3");
           if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
           return "conflict";
         }

@@ -152,3 +152,22 @@ def new_page(browser, live_server):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+OPERATOR_EMAIL = "the.operator.with.a.long.address@operations.p4p-service.example"
+OPERATOR_PASSWORD = "an operator test password"
+
+
+@pytest.fixture(scope="session")
+def operator(live_server, server_database):
+    """An operators' account (sees /admin) on the server's database: its e-mail address."""
+    from p4p.auth import service as accounts
+
+    app = create_app(
+        {"P4P_ENV": "testing", "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": server_database}
+    )
+    with app.app_context():
+        accounts.create_user(OPERATOR_EMAIL, "Operator", OPERATOR_PASSWORD, is_admin=True)
+        db.session.commit()
+        db.engine.dispose()
+    return OPERATOR_EMAIL

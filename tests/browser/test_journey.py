@@ -67,7 +67,7 @@ def test_sign_up_rate_reload_complete_and_see_the_result(page):
     page.get_by_role("link", name="Mark as complete").click()
     page.get_by_role("button", name="Complete the assessment").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Result: Spring 2027")
-    expect(page.locator(".stage-badge")).to_contain_text("Aiming high")
+    expect(page.get_by_role("heading", level=2, name="Stage reached: Aiming high")).to_be_visible()
     expect(page.get_by_text("A stage is reached when every statement")).to_be_visible()
     assert_accessible(page)
 
@@ -76,7 +76,14 @@ def test_unrated_statements_block_completion_with_links_back(page):
     sign_up(page, "Partial Care", "pat@partial.example")
     start_assessment(page, "Autumn 2027")
     page.get_by_role("link", name="Mark as complete").click()
-    summary = page.locator(".error-summary")
+    summary = page.locator(".blocked-summary")
     expect(summary).to_contain_text("still need")
-    summary.get_by_role("link").first.click()
+    expect(summary).to_be_focused()  # where a screen reader starts reading
+    expect(summary.locator(".count").first).to_have_text(re.compile(r"^\(\d+ not rated\)$"))
+    assert_accessible(page)
+    # Every statement is unrated, so each section's list is folded until opened.
+    first = summary.get_by_role("link").first
+    expect(first).to_be_hidden()
+    summary.locator("summary").first.click()
+    first.click()
     expect(page).to_have_url(re.compile(r"/sections/.+#st-"))

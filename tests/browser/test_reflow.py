@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import OPERATOR_PASSWORD, TIMEOUT_MS
 from tests.browser.helpers import (
     assert_accessible,
     autosave_idle,
@@ -45,7 +45,32 @@ def complete(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Result: {title}")
 
 
-def test_every_page_fits_a_320_px_screen(browser, live_server):
+def assert_chart_readable(page: Page) -> None:
+    """The progress chart shown fits the page, cuts no label, and its text, as drawn, is at
+    least as large as the page's small print (the breadcrumbs)."""
+    found = page.evaluate(
+        """() => {
+        const svg = [...document.querySelectorAll("svg.chart")]
+            .find((s) => s.getBoundingClientRect().width > 0);
+        const box = svg.getBoundingClientRect();
+        const drawn = parseFloat(getComputedStyle(svg).fontSize) * svg.getScreenCTM().a;
+        const small = parseFloat(
+            getComputedStyle(document.querySelector(".breadcrumbs")).fontSize);
+        const cut = [...svg.querySelectorAll("text")].filter((t) => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+        }).map((t) => t.textContent);
+        return {width: box.width, drawn, small, cut,
+                viewBox: svg.getAttribute("viewBox"), texts: svg.querySelectorAll("text").length};
+    }"""
+    )
+    assert found["viewBox"] and found["texts"] > 10, found
+    assert found["width"] <= NARROW["width"], found
+    assert found["cut"] == [], found
+    assert found["drawn"] >= found["small"] - 0.01, found
+
+
+def test_every_page_fits_a_320_px_screen(browser, live_server, operator):
     context, page = narrow_page(browser, live_server)
     visitor_context, visitor = narrow_page(browser, live_server)
     try:
@@ -108,6 +133,7 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
         page.goto("/progress/")  # one checklist in use: straight to its progress
         expect(page.get_by_role("link", name="Compare any two assessments")).to_be_visible()
         assert_fits(page, "progress")
+        assert_chart_readable(page)
         assert_accessible(page)
         page.get_by_role("link", name="Compare any two assessments").click()
         assert_fits(page, "compare")
@@ -203,6 +229,17 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
             assert_accessible(council)
         finally:
             council_context.close()
+
+        # The operators' pages: the overview lists the long-named organisation.
+        visitor.goto("/signin")
+        visitor.get_by_label("E-mail address").fill(operator)
+        visitor.get_by_label("Password").fill(OPERATOR_PASSWORD)
+        visitor.get_by_role("button", name="Sign in").click()
+        visitor.get_by_role("link", name="Operator").click()
+        expect(visitor.get_by_role("heading", level=1)).to_have_text("Organisations on this p4p")
+        expect(visitor.locator("main table")).to_contain_text(ORGANISATION)
+        assert_fits(visitor, "operators' overview")
+        assert_accessible(visitor)
     finally:
         context.close()
         visitor_context.close()
