@@ -1,5 +1,6 @@
-"""Screenshots of the result, progress and actions pages at 390 px wide (a phone), from the
-demo data, into docs/screenshots/. Run on demand, not part of `make test`:
+"""Screenshots of the result, progress and actions pages at 390 px wide (a phone), and of the
+demo commissioner's providers table at 1280 px (a desktop), from the demo data, into
+docs/screenshots/. Run on demand, not part of `make test`:
 
     .venv/bin/python scripts/screenshots.py
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from p4p import create_app, tenancy  # noqa: E402
 from p4p.assessments.models import Assessment  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
+from p4p.commissioning import demo as commissioning_demo  # noqa: E402
 from p4p.demo import PEOPLE, build  # noqa: E402
 from p4p.extensions import db  # noqa: E402
 
@@ -53,7 +55,8 @@ def demo_database(folder: Path) -> tuple[str, int]:
         tenancy.enter(tenancy.everything("building the demo for screenshots"))
         db.create_all()
         load_all(Path(app.config["CHECKLISTS_DIR"]))
-        build(PASSWORD)
+        provider = build(PASSWORD)
+        commissioning_demo.build(PASSWORD, provider)
         db.session.commit()
         latest = db.session.scalar(
             select(Assessment.id)
@@ -136,10 +139,33 @@ def main() -> None:
                         clip={"x": 0, "y": 0, "width": WIDTH, "height": height},
                     )
                     print(f"wrote {(OUT / file).relative_to(ROOT)}")
+                providers_table(browser, base)
                 browser.close()
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def providers_table(browser, base: str) -> None:
+    """The demo commissioner's providers table, on a desktop screen."""
+    context = browser.new_context(
+        base_url=base, viewport={"width": 1280, "height": 900}, device_scale_factor=1
+    )
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("E-mail address").fill(commissioning_demo.COMMISSIONER_PEOPLE[0][0])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/commissioning/")
+    page.goto("/commissioning/providers")
+    page.wait_for_load_state("load")
+    height = min(page.evaluate("document.documentElement.scrollHeight"), 1400)
+    file = OUT / "providers-table.png"
+    page.screenshot(
+        path=file, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height}
+    )
+    print(f"wrote {file.relative_to(ROOT)}")
+    context.close()
 
 
 if __name__ == "__main__":

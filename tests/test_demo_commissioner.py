@@ -93,8 +93,8 @@ def test_demo_builds_a_commissioner_with_varied_sharing_providers(
     # The commissioner signs in and sees every sharing provider, and opens one.
     user = db.session.scalar(select(User).where(User.email == "commissioner@demo.example"))
     sign_in(client, user, password="p4p-demo-password")
-    home = client.get("/commissioning/").get_data(as_text=True)
-    assert sum(name.replace("'", "&#39;") in home for name in names.values()) >= 12
+    table = client.get("/commissioning/providers").get_data(as_text=True)
+    assert sum(name.replace("'", "&#39;") in table for name in names.values()) >= 12
     dovecote = next(i for i, n in names.items() if n == "Dovecote Homecare (demo)")
     page = client.get(f"/commissioning/provider/{dovecote}/")
     assert page.status_code == 200 and "overdue" in page.get_data(as_text=True)

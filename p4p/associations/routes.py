@@ -80,8 +80,8 @@ def _chosen_version(association_id: int):
     """The version asked for (?version=ID) among those with members' results, else the first."""
     versions = benchmarks.versions_with_results(association_id)
     wanted = request.args.get("version", type=int)
-    chosen = next((v for v in versions if v.id == wanted), versions[0] if versions else None)
-    return versions, chosen
+    chosen = next((v for v in versions if v.id == wanted), None)
+    return versions, chosen or benchmarks.most_used(association_id, versions)
 
 
 @bp.get("/benchmarks")

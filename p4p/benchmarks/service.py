@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 
 from p4p import tenancy
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
@@ -316,3 +316,26 @@ def csv_rows(result: Benchmark) -> list[tuple[str, str, str]]:
 
 def _spread_text(spread: stats.Spread | None) -> str:
     return spread.text if spread else f"not shown: fewer than {stats.MIN_GROUP} scores"
+
+
+def most_used(association_id: int, versions: list[ChecklistVersion]) -> ChecklistVersion | None:
+    """The version most allowing members have completed an assessment on (the page opens on
+    it); the count itself is never shown."""
+    ids = frozenset(m.provider_id for m in allowing_members(association_id))
+    if not versions or not ids:
+        return None
+    with tenancy.within(tenancy.aggregate(ids, "which version most members use")):
+        counts = dict(
+            db.session.execute(
+                select(
+                    Assessment.checklist_version_id,
+                    func.count(distinct(Assessment.organisation_id)),
+                )
+                .where(
+                    Assessment.status == AssessmentStatus.COMPLETED.value,
+                    Assessment.organisation_id.in_(sorted(ids)),
+                )
+                .group_by(Assessment.checklist_version_id)
+            ).all()
+        )
+    return max(versions, key=lambda v: (counts.get(v.id, 0), v.sort_key))

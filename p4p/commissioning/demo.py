@@ -23,7 +23,6 @@ from p4p.assessments.models import Assessment, AssessmentStatus, Rating
 from p4p.assessments.service import store_results
 from p4p.auth.models import Membership, Organisation, OrganisationKind, Role
 from p4p.auth.service import create_user
-from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
 from p4p.sharing import service as sharing
@@ -120,8 +119,6 @@ def _level(readiness: float, stage: int, maturity: float) -> int:
 def build(password: str, demo_provider: Organisation) -> Organisation:
     """The commissioner, its sign-in, the sharing providers and their histories."""
     checklist = db.session.scalar(select(Checklist).where(Checklist.key == "homecare"))
-    version: ChecklistVersion = checklist.versions[-1]
-    content = version.content
     rng = random.Random(SEED)  # noqa: S311 - demo content, not security
     now = utcnow()
 
@@ -139,7 +136,7 @@ def build(password: str, demo_provider: Organisation) -> Organisation:
 
     shares = [(demo_provider, DEMO_PROVIDER_SCOPE, 60)]
     for organisation, history in zip(providers, PROVIDERS, strict=True):
-        _history(organisation, history, version, content, rng, now)
+        _history(organisation, history, checklist, rng, now)
         shares.append((organisation, history.scope, rng.randint(20, 300)))
     for organisation, scope, days_ago in shares:
         db.session.add(
@@ -155,23 +152,33 @@ def build(password: str, demo_provider: Organisation) -> Organisation:
     return commissioner
 
 
+def version_on(checklist: Checklist, when: datetime) -> ChecklistVersion:
+    """The version a provider would have used then: the newest published by that day (the
+    earliest if none was yet)."""
+    published = [v for v in checklist.versions if v.published <= when.date()]
+    return published[-1] if published else checklist.versions[0]
+
+
 def _history(
     organisation: Organisation,
     history: History,
-    version: ChecklistVersion,
-    content: ChecklistDef,
+    checklist: Checklist,
     rng: random.Random,
     now: datetime,
 ) -> None:
-    stage_index = {stage.key: i for i, stage in enumerate(content.stages)}
-    statements = list(content.statements())
-    ids = {s.key: s.id for section in version.sections for s in section.statements}
-    readiness = {s.key: rng.random() for s in statements}
-    scale = [option.key for option in content.scale]
-    levels = {0: scale[0], 1: scale[len(scale) // 2], 2: scale[-1]}
+    readiness: dict[str, float] = {}
     made: list[tuple[Assessment, list]] = []
     for months_ago, maturity in history.assessments:
         completed = now - timedelta(days=round(months_ago * 30.4) + rng.randint(0, 9))
+        version = version_on(checklist, completed)
+        content = version.content
+        stage_index = {stage.key: i for i, stage in enumerate(content.stages)}
+        statements = list(content.statements())
+        ids = {s.key: s.id for section in version.sections for s in section.statements}
+        for statement in statements:
+            readiness.setdefault(statement.key, rng.random())
+        scale = [option.key for option in content.scale]
+        levels = {0: scale[0], 1: scale[len(scale) // 2], 2: scale[-1]}
         assessment = Assessment(
             organisation_id=organisation.id,
             version=version,
@@ -208,10 +215,10 @@ def _history(
         assessment.points, assessment.possible = outcome.overall.points, outcome.overall.possible
         db.session.add_all(store_results(assessment, outcome))
         made.append((assessment, gaps))
-    _actions(made, history, content, rng, now)
+    _actions(made, history, rng, now)
 
 
-def _actions(made, history: History, content: ChecklistDef, rng: random.Random, now) -> None:
+def _actions(made, history: History, rng: random.Random, now) -> None:
     """After each assessment a few actions from its gaps: done before the next assessment
     (one dropped now and then), the latest ones open; overdue where the story says so."""
     today = now.date()

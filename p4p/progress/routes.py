@@ -56,9 +56,7 @@ def edition(key: str):
     # One column of sections for a phone, two side by side for a wider screen: the stylesheet
     # shows one of them (the other is not displayed, so not read out either).
     chart = charts.history_chart(snapshots, title=title, chart_id="progress")
-    chart_wide = charts.history_chart(
-        snapshots, title=title, chart_id="progress-wide", columns=2
-    )
+    chart_wide = charts.history_chart(snapshots, title=title, chart_id="progress-wide", columns=2)
     changes = None
     if len(snapshots) >= 2:
         changes = service.with_actions(
