@@ -94,3 +94,22 @@ def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistD
         removed=tuple(Removal(r["key"], r["reason"]) for r in version.removed or ()),
         content_hash=version.content_hash,
     )
+
+
+def chain(older: ChecklistVersion, newer: ChecklistVersion) -> list[ChecklistDef]:
+    """The contents of `older`, every version of the edition between, and `newer`, in order (so
+    that relations can be followed step by step); just `older`'s when they are the same."""
+    if older.id == newer.id:
+        return [older.content]
+    if older.checklist_id != newer.checklist_id or older.sort_key > newer.sort_key:
+        return [older.content, newer.content]
+    versions = db.session.scalars(
+        select(ChecklistVersion)
+        .where(
+            ChecklistVersion.checklist_id == newer.checklist_id,
+            ChecklistVersion.sort_key >= older.sort_key,
+            ChecklistVersion.sort_key <= newer.sort_key,
+        )
+        .order_by(ChecklistVersion.sort_key)
+    )
+    return [version.content for version in versions]

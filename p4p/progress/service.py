@@ -76,6 +76,7 @@ def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> S
                 possible=r.possible,
                 rated=r.rated,
                 total=r.total,
+                not_applicable=r.not_applicable,
             )
             for r in assessment.section_results
         )
@@ -84,6 +85,7 @@ def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> S
             possible=sum(s.possible for s in sections),
             rated=sum(s.rated for s in sections),
             total=sum(s.total for s in sections),
+            not_applicable=sum(s.not_applicable for s in sections),
         )
         stage = checklist.stage(assessment.stage_key)
     else:

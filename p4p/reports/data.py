@@ -59,7 +59,7 @@ def _common(assessment: Assessment) -> dict[str, Any]:
         rows: list[dict[str, Any]] = []
         for statement in section.statements:
             rating = ratings.get(statement.key)
-            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
+            current = assessments.answer_label(checklist, rating)
             found = by_statement.get(statement.key, [])
             every.extend(found)
             for action in found[:cap]:
@@ -104,6 +104,11 @@ def _common(assessment: Assessment) -> dict[str, Any]:
             for s in result.sections
         ],
         "action_sections": sections,
+        # Shown on the cover of both documents, so that no statement quietly hides a gap.
+        "not_applicable": [
+            {"text": st.text, "section": checklist.section_of(st.key).title, "reason": why}
+            for st, why in assessments.not_applicable_list(checklist, ratings)
+        ],
         "action_count": len(every),
         "overdue_count": sum(1 for a in every if a.is_overdue(today)),
         "actions_per_statement": cap,
@@ -139,9 +144,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
                 {
                     "text": s.text,
                     "stage": checklist.stage(s.stage).label if checklist.stage(s.stage) else "",
-                    "rating": checklist.label_of(ratings[s.key].scale_key)
-                    if s.key in ratings
-                    else "Not rated",
+                    "rating": assessments.answer_label(checklist, ratings.get(s.key)),
                     "note": ratings[s.key].note if s.key in ratings else "",
                 }
                 for s in section.statements
@@ -238,7 +241,7 @@ def action_table(assessment: Assessment) -> list[tuple[str, ...]]:
     for section in checklist.sections:
         for statement in section.statements:
             rating = ratings.get(statement.key)
-            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
+            current = assessments.answer_label(checklist, rating)
             for action in by_statement.get(statement.key, []):
                 rows.append(
                     (
