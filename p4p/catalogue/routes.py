@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
 
 from p4p import access
 from p4p.catalogue import queries
+from p4p.catalogue.diff import diff
+from p4p.catalogue.models import Checklist
+from p4p.extensions import db
 
 bp = access.protect(Blueprint("catalogue", __name__, url_prefix="/checklists"))
 
@@ -23,3 +27,31 @@ def show(key: str, version: str):
     if found is None:
         abort(404)
     return render_template("catalogue/show.html", version=found, content=found.content)
+
+
+@bp.get("/<key>/changes")
+@access.rule(access.SIGNED_IN)
+def changes(key: str):
+    """What changed between two loaded versions of an edition (by default, the newest and the
+    one before it): the same diff as `flask checklists diff`."""
+    checklist = db.session.scalar(select(Checklist).where(Checklist.key == key))
+    if checklist is None or not checklist.versions:
+        abort(404)
+    versions = checklist.versions
+    by_number = {v.version: v for v in versions}
+    newer = by_number.get(request.args.get("to", ""), versions[-1])
+    older = by_number.get(request.args.get("from", ""))
+    if older is None:
+        older = versions[-2] if len(versions) > 1 else versions[-1]
+    found = None
+    if older.sort_key < newer.sort_key:
+        chain = queries.chain(older, newer)
+        found = diff(chain[0], chain[-1], chain[1:-1])
+    return render_template(
+        "catalogue/changes.html",
+        checklist=checklist,
+        versions=versions,
+        older=older,
+        newer=newer,
+        diff=found,
+    )

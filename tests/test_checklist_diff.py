@@ -1,0 +1,95 @@
+"""What changed between two versions: the pure diff, the command and the catalogue page."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from p4p.catalogue.diff import as_text, diff
+from tests.helpers import sign_in
+from tests.test_carrying import TINY, tiny
+from tests.test_not_applicable import tiny as tiny_loaded  # noqa: F401 - fixture
+
+
+def test_diff_of_adjacent_versions():
+    d = diff(tiny("1.0.0"), tiny("1.1.0"))
+    assert [a.statement.key for a in d.added] == ["t-recruit"]
+    assert [(g.key, g.version) for g in d.removed] == [("t-sometimes", "1.1.0")]
+    assert g_reason(d).startswith("It said “sometimes”")
+    assert [(c.new.key, c.old.key, c.relation) for c in d.reworded] == [
+        ("t-review", "t-review", "equal"),
+        ("t-safe-workers", "t-safeguarding", "narrower"),
+        ("t-safe-person", "t-safeguarding", "narrower"),
+    ]
+    assert d.moved == [] and d.restaged == []
+    assert d.unchanged == 3  # t-profile, t-match, t-isf (may-not-apply is no change of wording)
+
+
+def g_reason(d):
+    return d.removed[0].reason
+
+
+def test_diff_across_a_chain_composes_relations_and_finds_moves_and_stages():
+    d = diff(tiny("1.0.0"), tiny("2.0.0"), [tiny("1.1.0")])
+    assert {a.statement.key for a in d.added} == {"t-money", "t-recruit"}
+    assert [g.key for g in d.removed] == ["t-sometimes"]
+    [moved] = d.moved
+    assert (moved.new.key, moved.old_section, moved.new_section) == (
+        "t-review",
+        "Knowing the person",
+        "Our team",
+    )
+    [restaged] = d.restaged
+    assert (restaged.old_stage, restaged.new_stage) == ("Getting started", "Aiming high")
+    relations = {(c.new.key, c.old.key): c.relation for c in d.related}
+    assert relations == {
+        ("t-safe-skills", "t-safeguarding"): "narrower",
+        ("t-safe-person", "t-safeguarding"): "narrower",
+        ("t-team-fit", "t-match"): "broader",
+    }
+
+
+def test_a_version_compared_with_itself_has_no_changes():
+    d = diff(tiny("2.0.0"), tiny("2.0.0"))
+    assert d.is_empty and d.unchanged == 8
+    assert as_text(d)[-1] == "No statement changed."
+
+
+def test_the_command_prints_every_kind_of_change(runner):
+    result = runner.invoke(
+        args=["checklists", "diff", str(TINY / "1.0.0.yaml"), str(TINY / "2.0.0.yaml")]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("tiny: 1.0.0 -> 2.0.0")
+    assert "Added (2):" in out and "+ t-money [Knowing the person, Getting started]" in out
+    assert "Removed (1):" in out and "reason (1.1.0): It said “sometimes”" in out
+    assert "~ t-review (equal to t-review)" in out
+    assert "old: We review what works with each person." in out
+    assert "new: We review with each person what is working and what is not." in out
+    assert "> t-review (equal to t-review): Knowing the person -> Our team" in out
+    assert "^ t-review (equal to t-review): Getting started -> Aiming high" in out
+    assert "t-safe-skills (narrower to t-safeguarding)" in out  # through 1.1.0, found beside it
+
+
+def test_the_command_refuses_two_editions(runner, tmp_path):
+    other = tmp_path / "other.yaml"
+    other.write_text((TINY / "1.0.0.yaml").read_text().replace("key: tiny", "key: other"))
+    result = runner.invoke(args=["checklists", "diff", str(other), str(TINY / "2.0.0.yaml")])
+    assert result.exit_code == 1 and "edition 'other'" in result.output
+
+
+def test_the_catalogue_page_shows_the_same_for_any_two_versions(client, world, tiny_loaded):  # noqa: F811
+    sign_in(client, world.provider("Reader Care"))
+    page = client.get("/checklists/tiny/changes").get_data(as_text=True)  # 1.1.0 -> 2.0.0
+    assert "From version 1.1.0 to 2.0.0" in page and "Added (1)" in page
+    page = client.get("/checklists/tiny/changes?from=1.0.0&to=2.0.0").get_data(as_text=True)
+    assert "From version 1.0.0 to 2.0.0" in page
+    assert "Removed (1)" in page and str(escape("It said “sometimes”")) in page
+    assert "We review what works with each person." in page
+    assert "from “Knowing the person” to “Our team”" in page
+    assert "from “Getting started” to “Aiming high”" in page
+    backwards = client.get("/checklists/tiny/changes?from=2.0.0&to=1.0.0").get_data(as_text=True)
+    assert "Choose an earlier version" in backwards
+    assert client.get("/checklists/nothing/changes").status_code == 404
+    show = client.get("/checklists/tiny/2.0.0").get_data(as_text=True)
+    assert "/checklists/tiny/changes?to=2.0.0" in show
