@@ -16,6 +16,7 @@ from p4p.catalogue.content import (
     SectionDef,
     Stage,
     StatementDef,
+    version_sort_key,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.extensions import db
@@ -113,3 +114,24 @@ def chain(older: ChecklistVersion, newer: ChecklistVersion) -> list[ChecklistDef
         .order_by(ChecklistVersion.sort_key)
     )
     return [version.content for version in versions]
+
+
+def chain_between(older: ChecklistDef, newer: ChecklistDef) -> list[ChecklistDef]:
+    """`chain` for two contents of an edition (as snapshots hold them): `older`, the loaded
+    versions between, and `newer`."""
+    if older.version == newer.version:
+        return [older]
+    low, high = version_sort_key(older.version), version_sort_key(newer.version)
+    if low > high:
+        return [older, newer]
+    versions = db.session.scalars(
+        select(ChecklistVersion)
+        .join(Checklist)
+        .where(
+            Checklist.key == newer.key,
+            ChecklistVersion.sort_key > low,
+            ChecklistVersion.sort_key < high,
+        )
+        .order_by(ChecklistVersion.sort_key)
+    )
+    return [older, *(v.content for v in versions), newer]

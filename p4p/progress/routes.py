@@ -53,7 +53,9 @@ def edition(key: str):
     if not snapshots:
         return render_template("progress/edition.html", checklist=checklist, snapshots=[])
     chart = charts.history_chart(
-        snapshots, title=f"Section scores over time: {checklist.title}", chart_id="progress"
+        service.marked_for_chart(snapshots),
+        title=f"Section scores over time: {checklist.title}",
+        chart_id="progress",
     )
     changes = None
     if len(snapshots) >= 2:
@@ -65,7 +67,7 @@ def edition(key: str):
         checklist=checklist,
         snapshots=snapshots,
         total=service.count_completed(organisation_id, checklist.id),
-        sections=snapshots[-1].sections,
+        sections=service.section_rows(snapshots),
         score_rule=scoring.SCORE_RULE,
         chart=chart,
         changes=changes,

@@ -165,10 +165,13 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     history = [progress.snapshot(a) for a in completed]
     if not assessment.is_completed:
         history.append(progress.snapshot(assessment, result))
-    sections = history[-1].sections
+    history = progress.mark_versions(history)
+    sections = progress.section_rows(history)
     data["history"] = [
         {
             "title": s.title,
+            "version": s.version,
+            "new_version": s.new_version,
             "completed_on": day(s.completed_on)
             if s.id != assessment.id or assessment.is_completed
             else "in progress",
@@ -180,11 +183,19 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     ]
     data["history_sections"] = [title for _, title in sections]
     data["chart"] = str(
-        charts.history_chart(history, title="Section scores over time", chart_id="report-chart")
+        charts.history_chart(
+            progress.marked_for_chart(history),
+            title="Section scores over time",
+            chart_id="report-chart",
+        )
     )
     data["changes"] = None
     if len(history) >= 2:
-        this = None if assessment.is_completed else assessments.scale_keys(ratings)
+        this = (
+            None
+            if assessment.is_completed
+            else {key: assessments.answer_of(rating) for key, rating in ratings.items()}
+        )
         changes = progress.with_actions(
             progress.compare(history[-2], history[-1], after_ratings=this),
             assessment.organisation_id,
@@ -198,6 +209,12 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
             },
             "improved": [_change(c) for c in changes.improved],
             "slipped": [_change(c) for c in changes.slipped],
+            "version_changed": changes.version_changed,
+            "before_version": changes.before.version,
+            "after_version": changes.after.version,
+            "new": [_change(c) for c in changes.new],
+            "removed": [_change(c) for c in changes.removed],
+            "applies": [_change(c) for c in changes.applies],
             "actions_completed": [
                 {"what": a.what, "lead": a.lead, "completed": day(a.completed_on)}
                 for a in changes.actions_completed
@@ -212,6 +229,9 @@ def _change(change: progress.StatementChange) -> dict[str, str]:
         "section": change.section_title,
         "before": change.before,
         "after": change.after,
+        "relation": change.relation_words,
+        "before_text": change.before_text,
+        "reason": change.reason,
     }
 
 
