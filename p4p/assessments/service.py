@@ -210,13 +210,15 @@ def confirm_carried_over(assessment: Assessment, section_key: str, by_user_id: i
 
 
 def rated_counts(assessment_ids: list[int]) -> dict[int, int]:
-    """How many statements each assessment has rated, in one query."""
+    """How many statements each assessment has rated (or answered "Does not apply here"), in
+    one query."""
     if not assessment_ids:
         return {}
+    answered = or_(Rating.scale_key.is_not(None), Rating.not_applicable_reason.is_not(None))
     return dict(
         db.session.execute(
             select(Rating.assessment_id, func.count(Rating.id))
-            .where(Rating.assessment_id.in_(assessment_ids), Rating.scale_key.is_not(None))
+            .where(Rating.assessment_id.in_(assessment_ids), answered)
             .group_by(Rating.assessment_id)
         ).all()
     )
