@@ -211,3 +211,16 @@ def test_completion_stores_it_and_every_page_and_pdf_shows_it_with_the_reason(cl
         ]
     rows = report_data.assessment_report(assessment)["statement_sections"][1]["statements"]
     assert f"Does not apply here ({REASON})" in [row["rating"] for row in rows]
+
+
+def test_both_pdfs_show_it_with_the_reason(client, owner, tiny):
+    from tests.helpers import download_pdf
+    from tests.test_reports import text_of
+
+    assessment = completed_with_not_applicable(owner, tiny["2.0.0"])
+    sign_in(client, owner)
+    for kind in ("action-plan", "report"):
+        response = download_pdf(client, f"/assessments/{assessment.id}/{kind}.pdf")
+        text = " ".join(text_of(response.data).split())
+        assert "Does not apply here" in text, kind
+        assert REASON in text, kind
