@@ -109,3 +109,8 @@ def test_start_on_a_newer_version_clear_the_review_list_and_complete(page, serve
     not_applicable = page.get_by_role("region", name=re.compile("Does not apply here"))
     expect(not_applicable).to_contain_text(REASON)
     assert_accessible(page)
+
+    # What changed between the two versions, as the catalogue shows it.
+    page.goto("/checklists/tiny/changes?from=1.0.0&to=2.0.0")
+    expect(page.get_by_role("heading", name="Removed (1)")).to_be_visible()
+    assert_accessible(page)
