@@ -92,11 +92,15 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.actions.routes import bp as actions_bp
     from p4p.admin.routes import bp as admin_bp
     from p4p.assessments.routes import bp as assessments_bp
+    from p4p.associations.member_routes import bp as memberships_bp
+    from p4p.associations.routes import bp as association_bp
     from p4p.auth.routes import bp as auth_bp
     from p4p.catalogue.routes import bp as catalogue_bp
+    from p4p.commissioning.routes import bp as commissioning_bp
     from p4p.main.routes import bp as main_bp
     from p4p.progress.routes import bp as progress_bp
     from p4p.reports.routes import bp as reports_bp
+    from p4p.sharing.routes import bp as sharing_bp
     from p4p.team.routes import bp as team_bp
 
     for blueprint in (
@@ -108,6 +112,10 @@ def _register_blueprints(app: Flask) -> None:
         actions_bp,
         progress_bp,
         reports_bp,
+        sharing_bp,
+        commissioning_bp,
+        memberships_bp,
+        association_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)

@@ -45,6 +45,9 @@ class Rule:
 
 
 PROVIDER = frozenset({OrganisationKind.PROVIDER})
+COMMISSIONER = frozenset({OrganisationKind.COMMISSIONER})
+ASSOCIATION = frozenset({OrganisationKind.ASSOCIATION})
+OWNER_AND_MANAGER = frozenset({Role.OWNER, Role.MANAGER})
 
 PUBLIC = Rule("public", anonymous=True)
 SIGNED_IN = Rule("signed in")
@@ -58,6 +61,16 @@ ASSESSMENT_RATE = Rule(
 ASSESSMENT_MANAGE = Rule(
     "assessment.manage", roles=frozenset({Role.OWNER, Role.MANAGER}), kinds=PROVIDER
 )
+SHARING_READ = Rule("sharing.read", roles=OWNER_AND_MANAGER, kinds=PROVIDER)
+SHARING_MANAGE = Rule("sharing.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
+COMMISSIONING_READ = Rule("commissioning.read", roles=ALL_ROLES, kinds=COMMISSIONER)
+COMMISSIONING_MANAGE = Rule(
+    "commissioning.manage", roles=frozenset({Role.OWNER}), kinds=COMMISSIONER
+)
+MEMBERSHIPS_READ = Rule("memberships.read", roles=OWNER_AND_MANAGER, kinds=PROVIDER)
+MEMBERSHIPS_MANAGE = Rule("memberships.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
+ASSOCIATION_READ = Rule("association.read", roles=ALL_ROLES, kinds=ASSOCIATION)
+ASSOCIATION_MANAGE = Rule("association.manage", roles=frozenset({Role.OWNER}), kinds=ASSOCIATION)
 
 RULES = {
     r.name: r
@@ -70,6 +83,14 @@ RULES = {
         ASSESSMENT_READ,
         ASSESSMENT_RATE,
         ASSESSMENT_MANAGE,
+        SHARING_READ,
+        SHARING_MANAGE,
+        COMMISSIONING_READ,
+        COMMISSIONING_MANAGE,
+        MEMBERSHIPS_READ,
+        MEMBERSHIPS_MANAGE,
+        ASSOCIATION_READ,
+        ASSOCIATION_MANAGE,
     )
 }
 

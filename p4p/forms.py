@@ -82,3 +82,16 @@ def not_the_email(form, field) -> None:
     email = normalise_email(getattr(form, "email", None) and form.email.data)
     if email and field.data and field.data.strip().lower() == email:
         raise ValidationError("Your password must not be your e-mail address.")
+
+
+def code_field(who: str) -> StringField:
+    """A code one organisation gave another (see p4p/codes.py), typed however it was read."""
+    return StringField(
+        "Code",
+        validators=[
+            DataRequired(message=f"Enter the code {who} gave you."),
+            Length(max=40, message="A code is 12 letters and digits, such as ABCD-EFGH-JK23."),
+        ],
+        description=f"{who.capitalize()} gives you this code, for example ABCD-EFGH-JK23.",
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )

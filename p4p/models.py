@@ -2,6 +2,7 @@
 
 from p4p.actions.models import Action, ActionEvent, ActionStatus
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.associations.models import AssociationMember
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -13,13 +14,16 @@ from p4p.auth.models import (
     User,
 )
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.codes import OrganisationCode
 from p4p.reports.models import JobStatus, RenderJob
+from p4p.sharing.models import Scope, Share, ShareView
 
 __all__ = [
     "Action",
     "ActionEvent",
     "ActionStatus",
     "Assessment",
+    "AssociationMember",
     "AssessmentStatus",
     "Checklist",
     "ChecklistVersion",
@@ -27,12 +31,16 @@ __all__ = [
     "JobStatus",
     "Membership",
     "Organisation",
+    "OrganisationCode",
     "OrganisationKind",
     "Rating",
     "RenderJob",
     "Role",
+    "Scope",
     "Section",
     "SectionResult",
+    "Share",
+    "ShareView",
     "SignIn",
     "SignInThrottle",
     "Statement",

@@ -1,8 +1,9 @@
 """Whose data may this unit of work read and change? The one place that decides.
 
 A *reach* names the organisations whose data may be read and those whose data may be changed.
-Today a signed-in person reaches their own organisation; a commissioner will also read (never
-change) the providers sharing with it. Operator commands reach everything, and say why.
+A signed-in person reaches their own organisation; a commissioner also reads (never changes)
+the providers with an active share to it, each within the share's scope. Operator commands
+reach everything, and say why.
 
 The rule is part of the structure, not remembered in each query:
 
@@ -10,6 +11,12 @@ The rule is part of the structure, not remembered in each query:
   `organisation_id`) is limited to the readable organisations by a `do_orm_execute` hook with
   `with_loader_criteria`, joins and relationship loads included; UPDATE and DELETE statements are
   limited to the writable ones;
+- of a provider that shares with the viewer, only the rows its model's `shared_rows()` names
+  are readable (completed assessments, their ratings and section scores, actions); a model
+  that names none (team, invitations, action history, render jobs) is never shown to another
+  organisation. What a share's *scope* hides inside those rows (evidence notes, names) is
+  answered by `shows_personal()`, asked by every page, export and API response that shows
+  another organisation's data;
 - a flush that adds, changes or deletes a tenant row outside the writable organisations is
   refused;
 - a statement or flush that touches tenant data while no reach is set raises `Unscoped`:
@@ -28,7 +35,7 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import ForeignKey, Select, event, select
+from sqlalchemy import ColumnElement, ForeignKey, Select, and_, event, or_, select
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -53,6 +60,11 @@ class TenantOwned:
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
 
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool] | None:
+        """Which of a provider's rows an organisation it shares with may read; None: none."""
+        return None
+
 
 class Unscoped(RuntimeError):
     """Tenant data was queried or written with no reach set: a programming error."""
@@ -63,17 +75,30 @@ class OutOfReach(NotFound, LookupError):
     so that ids reveal nothing about other organisations."""
 
 
+OWN = "own"
+AGGREGATE = "aggregate"
+
+
 @dataclass(frozen=True)
 class Reach:
     readable: frozenset[int] | None  # None: every organisation
     writable: frozenset[int] | None
     reason: str
+    # Providers sharing with the viewer, read only, and the scope of each share.
+    shared: tuple[tuple[int, str], ...] = ()
 
     def can_read(self, organisation_id: int | None) -> bool:
         return self.readable is None or organisation_id in self.readable
 
     def can_write(self, organisation_id: int | None) -> bool:
         return self.writable is None or organisation_id in self.writable
+
+    def scope_of(self, organisation_id: int | None) -> str | None:
+        """ "own" for an organisation this reach may change (or every one), a share's scope
+        for a provider sharing with the viewer, None otherwise."""
+        if self.writable is None or organisation_id in self.writable:
+            return OWN
+        return dict(self.shared).get(organisation_id)  # type: ignore[arg-type]
 
 
 NOTHING = Reach(frozenset(), frozenset(), "nobody is signed in")
@@ -105,17 +130,40 @@ class Viewer:
 
 
 def reach_of(viewer: Viewer) -> Reach:
-    """What a viewer reaches: its own organisation, to read and to change."""
+    """What a viewer reaches: its own organisation, to read and to change; for a commissioner,
+    also the providers with an active share to it, to read within each share's scope."""
     if viewer.organisation_id is None:
         return NOTHING
     own = frozenset({viewer.organisation_id})
-    return Reach(own, own, f"member of organisation {viewer.organisation_id}")
+    reason = f"member of organisation {viewer.organisation_id}"
+    if viewer.organisation_kind != "commissioner":
+        return Reach(own, own, reason)
+    from p4p.sharing.models import Share  # the sharing tables are not tenant tables
+
+    shared = tuple(
+        (provider_id, scope)
+        for provider_id, scope in db.session.execute(
+            select(Share.provider_id, Share.scope)
+            .where(Share.commissioner_id == viewer.organisation_id, Share.revoked_dt.is_(None))
+            .order_by(Share.provider_id)
+        )
+    )
+    readable = own | {provider_id for provider_id, _ in shared}
+    return Reach(readable, own, f"{reason}, with {len(shared)} sharing", shared)
 
 
 def organisation(organisation_id: int) -> Reach:
     """Exactly one organisation, to read and change (a command acting for one provider)."""
     own = frozenset({organisation_id})
     return Reach(own, own, f"acting for organisation {organisation_id}")
+
+
+def aggregate(provider_ids: frozenset[int], reason: str) -> Reach:
+    """Read-only, the completed work of exactly these providers, for figures that name none of
+    them (an association's anonymous benchmarks of members who allow them). Nothing personal:
+    `shows_personal` is false for every one."""
+    ids = frozenset(provider_ids)
+    return Reach(ids, frozenset(), reason, tuple((i, AGGREGATE) for i in sorted(ids)))
 
 
 def everything(reason: str) -> Reach:
@@ -125,6 +173,24 @@ def everything(reason: str) -> Reach:
 
 def current() -> Reach | None:
     return g.get("_p4p_reach") if has_app_context() else None
+
+
+def scope_of(organisation_id: int | None) -> str | None:
+    """How the current reach sees an organisation: "own", "full", "summary" or None."""
+    reach = current()
+    return reach.scope_of(organisation_id) if reach is not None else None
+
+
+def shows_personal(organisation_id: int | None) -> bool:
+    """May evidence notes and people's names of this organisation be shown? Only to itself
+    (and operators) and to a commissioner it shares with in the full scope."""
+    return scope_of(organisation_id) in (OWN, "full")
+
+
+def shared_providers() -> tuple[int, ...]:
+    """The providers sharing with the current viewer, in id order."""
+    reach = current()
+    return tuple(provider_id for provider_id, _ in reach.shared) if reach else ()
 
 
 def enter(reach: Reach) -> None:
@@ -192,6 +258,9 @@ def _limit_to_reach(state: ORMExecuteState) -> None:
     allowed = reach.readable if state.is_select else reach.writable
     if allowed is None:
         return
+    if state.is_select and reach.shared:
+        state.statement = state.statement.options(*_sharing_criteria(reach))
+        return
     ids = tuple(sorted(allowed))
     state.statement = state.statement.options(
         with_loader_criteria(
@@ -201,6 +270,24 @@ def _limit_to_reach(state: ORMExecuteState) -> None:
             track_closure_variables=True,
         )
     )
+
+
+def _sharing_criteria(reach: Reach) -> list[Any]:
+    """One criterion per tenant model: the viewer's own rows, and of the sharing providers
+    only those the model's `shared_rows()` names."""
+    own = tuple(sorted(reach.writable or ()))
+    sharing = tuple(provider_id for provider_id, _ in reach.shared)
+    options = []
+    for mapper in db.Model.registry.mappers:
+        model = mapper.class_
+        if not issubclass(model, TenantOwned) or mapper.inherits is not None:
+            continue
+        shared_rows = model.shared_rows()
+        criterion = model.organisation_id.in_(own)
+        if shared_rows is not None:
+            criterion = or_(criterion, and_(model.organisation_id.in_(sharing), shared_rows))
+        options.append(with_loader_criteria(model, criterion, include_aliases=True))
+    return options
 
 
 def _owner_of(row: Any) -> int | None:

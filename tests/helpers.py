@@ -80,6 +80,27 @@ class World:
         db.session.commit()
         return owner
 
+    def share(self, provider: User, commissioner: User, scope: str = "summary"):
+        """The provider (by its owner) shares with the commissioner (by its owner)."""
+        from p4p.sharing import service as sharing
+        from p4p.sharing.models import Scope
+        from p4p.tenancy import Viewer
+
+        code = sharing.current_code(commissioner.organisation.id).code
+        shared = sharing.share(provider.organisation.id, code, Scope(scope), Viewer.of(provider))
+        db.session.commit()
+        return shared.share
+
+    def join(self, provider: User, association: User):
+        """The provider (by its owner) joins the association (by its owner)."""
+        from p4p.associations import service as associations
+        from p4p.tenancy import Viewer
+
+        code = associations.joining_code(association.organisation.id).code
+        joined = associations.join(provider.organisation.id, code, Viewer.of(provider))
+        db.session.commit()
+        return joined.member
+
     def member(self, organisation: Organisation, role: Role, email: str | None = None) -> User:
         email = email or f"{role.value}@{organisation.id}.example"
         user = accounts.create_user(email, f"{role.label} {organisation.id}", PASSWORD)

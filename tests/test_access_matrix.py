@@ -27,6 +27,8 @@ VISITORS = [
     "viewer",
     "other_provider",
     "commissioner",
+    "shared_commissioner",
+    "association",
     "operator",
 ]
 
@@ -53,6 +55,13 @@ def outcome_for(**groups: str) -> dict[str, str]:
     for name, value in groups.items():
         for visitor in expand.get(name, [name]):
             result[visitor] = value
+    if "commissioner" in groups:
+        # A share changes what a commissioner reads, never what it may do to a provider; an
+        # association, like a commissioner, may use no provider page.
+        if "shared_commissioner" not in groups:
+            result["shared_commissioner"] = groups["commissioner"]
+        if "association" not in groups:
+            result["association"] = groups["commissioner"]
     missing = set(VISITORS) - set(result)
     assert not missing, f"no expectation for {missing}"
     return result
@@ -71,7 +80,11 @@ def scene(world):
         "viewer": world.member(organisation, Role.VIEWER),
         "other_provider": world.provider("Elsewhere Care"),
         "commissioner": world.provider("Shire Council", kind=OrganisationKind.COMMISSIONER),
+        "shared_commissioner": world.provider("Dale Council", kind=OrganisationKind.COMMISSIONER),
     }
+    share = world.share(owner, people["shared_commissioner"], "summary")
+    people["association"] = world.provider("Care Network", kind=OrganisationKind.ASSOCIATION)
+    member = world.join(owner, people["association"])
     people["operator"] = accounts.create_user(
         "ops@p4p.example", "Operator", "an operator password", is_admin=True
     )
@@ -405,7 +418,160 @@ def scene(world):
             "/account/sign-ins/end-others",
             outcome_for(anonymous="login", signed_in="ok"),
         ),
+        Route(
+            "sharing.index",
+            "GET",
+            "/sharing/",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="ok"),
+        ),
+        Route(
+            "sharing.check",
+            "POST",
+            "/sharing/check",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code"},
+        ),
+        Route(
+            "sharing.create",
+            "POST",
+            "/sharing/",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code", "scope": "summary"},
+        ),
+        Route(
+            "sharing.change_scope",
+            "POST",
+            f"/sharing/{share.id}/scope",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+            data={"scope": "summary"},
+        ),
+        Route(
+            "commissioning.index",
+            "GET",
+            "/commissioning/",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
+        ),
+        Route(
+            "commissioning.code",
+            "GET",
+            "/commissioning/code",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
+        ),
+        Route(
+            "commissioning.replace_code",
+            "POST",
+            "/commissioning/code/replace",
+            outcome_for(anonymous="login", signed_in="403", commissioner="ok", association="403"),
+        ),
+        Route(
+            "memberships.index",
+            "GET",
+            "/memberships/",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="ok"),
+        ),
+        Route(
+            "memberships.check",
+            "POST",
+            "/memberships/check",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code"},
+        ),
+        Route(
+            "memberships.join",
+            "POST",
+            "/memberships/",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"code": "not a code"},
+        ),
+        Route(
+            "memberships.benchmarks",
+            "POST",
+            f"/memberships/{member.id}/benchmarks",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+            data={"allowed": "yes"},
+        ),
+        Route(
+            "association.index",
+            "GET",
+            "/association/",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            "association.members",
+            "GET",
+            "/association/members",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            "association.benchmark_page",
+            "GET",
+            "/association/benchmarks",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            # No member allows benchmarks yet: there is no version to export.
+            "association.benchmark_csv",
+            "GET",
+            "/association/benchmarks.csv",
+            outcome_for(anonymous="login", signed_in="403", association="404"),
+        ),
+        Route(
+            "memberships.profile",
+            "POST",
+            "/memberships/profile",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="ok"),
+            data={"region": "London", "size_band": ""},
+        ),
+        Route(
+            "memberships.standing",
+            "GET",
+            f"/memberships/{member.id}/standing",
+            outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
+        ),
+        Route(
+            "association.checklists",
+            "GET",
+            "/association/checklists",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            "association.upload",
+            "POST",
+            "/association/checklists",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            data={"summary": "no file"},
+        ),
+        Route(
+            "catalogue.download",
+            "GET",
+            f"/checklists/homecare/{version.version}/checklist.yaml",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
+            "association.replace_code",
+            "POST",
+            "/association/code/replace",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
+        Route(
+            "association.remove",
+            "POST",
+            f"/association/members/{member.id}/remove",
+            outcome_for(anonymous="login", signed_in="403", association="ok"),
+        ),
         # Destructive routes last.
+        Route(
+            "memberships.leave",
+            "POST",
+            f"/memberships/{member.id}/leave",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+        ),
+        Route(
+            "sharing.revoke",
+            "POST",
+            f"/sharing/{share.id}/revoke",
+            outcome_for(anonymous="login", signed_in="403", owner="ok", other_provider="404"),
+        ),
         Route(
             "team.remove",
             "POST",
@@ -455,7 +621,7 @@ def test_access_matrix(client, scene, visitor):
     token = (
         csrf_token(client.get("/signin").get_data(as_text=True))
         if visitor == "anonymous"
-        else csrf_token(client.get("/").get_data(as_text=True))
+        else csrf_token(client.get("/", follow_redirects=True).get_data(as_text=True))
     )
     wrong = []
     for route in routes:

@@ -27,7 +27,7 @@ def tiny(world, empty_catalogue):
     """The tiny edition, versions 1.0.0, 1.1.0 and 2.0.0 (version 2.0.0 has two statements
     that may not apply: t-money and t-isf)."""
     world.load_checklists(TINY)
-    return {v: queries.find_version("tiny", v) for v in ("1.0.0", "1.1.0", "2.0.0")}
+    return {v: queries.find_version("tiny", v, None) for v in ("1.0.0", "1.1.0", "2.0.0")}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import ColumnElement, Date, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.auth.models import Organisation, User
@@ -43,6 +43,12 @@ class Action(TenantOwned, db.Model):
     outlives the assessment it came from and meets the same statement in the next one."""
 
     __tablename__ = "actions"
+
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        """Every action of a sharing provider (what, status, due date and section; the lead's
+        name only in the full scope, see p4p.tenancy.shows_personal)."""
+        return true()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"), index=True)

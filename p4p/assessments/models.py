@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.auth.models import Organisation, User
@@ -59,6 +70,11 @@ class Assessment(TenantOwned, db.Model):
         order_by="SectionResult.position",
     )
 
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        """A commissioner reads a sharing provider's completed assessments, never drafts."""
+        return cls.status == AssessmentStatus.COMPLETED.value
+
     @property
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
@@ -102,6 +118,10 @@ class Rating(TenantOwned, db.Model):
     statement: Mapped[Statement] = relationship()
     updated_by: Mapped[User | None] = relationship()
 
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        return cls.assessment_id.in_(_completed_assessments())
+
 
 class SectionResult(TenantOwned, db.Model):
     """A section's score in a completed assessment, stored when it was completed."""
@@ -121,3 +141,11 @@ class SectionResult(TenantOwned, db.Model):
     not_applicable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     assessment: Mapped[Assessment] = relationship(back_populates="section_results")
+
+    @classmethod
+    def shared_rows(cls) -> ColumnElement[bool]:
+        return cls.assessment_id.in_(_completed_assessments())
+
+
+def _completed_assessments() -> Select:
+    return select(Assessment.id).where(Assessment.status == AssessmentStatus.COMPLETED.value)

@@ -54,7 +54,7 @@ def new():
         "RATE_LIMIT_ASSESSMENTS_PER_HOUR",
         "assessments",
     )
-    versions = queries.latest_versions()
+    versions = queries.latest_versions(access.current_organisation().id)
     form = NewAssessmentForm()
     form.set_versions(versions)
     # Nothing completed yet: there is nothing to start from, so the choice is not offered.

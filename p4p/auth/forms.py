@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from p4p.auth.models import OrganisationKind
 from p4p.forms import (
     current_password_field,
     email_field,
@@ -12,8 +14,29 @@ from p4p.forms import (
     not_the_email,
 )
 
+KIND_CHOICES = [
+    SelectChoice(
+        OrganisationKind.PROVIDER.value,
+        "We provide care: we assess our own person-centred practice",
+    ),
+    SelectChoice(
+        OrganisationKind.COMMISSIONER.value,
+        "We commission care: providers share their results with us",
+    ),
+    SelectChoice(
+        OrganisationKind.ASSOCIATION.value,
+        "We are a trade association or network: providers join us as members",
+    ),
+]
+
 
 class SignUpForm(FlaskForm):
+    kind = RadioField(
+        "Your organisation",
+        choices=KIND_CHOICES,
+        default=OrganisationKind.PROVIDER.value,
+        validators=[DataRequired(message="Choose whether you provide or commission care.")],
+    )
     organisation = StringField(
         "Name of your service or organisation",
         validators=[

@@ -20,6 +20,22 @@ class OrganisationKind(enum.StrEnum):
     ASSOCIATION = "association"
 
 
+# England's nine regions (ONS), for benchmark breakdowns.
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+)
+# How many people a provider supports, for benchmark breakdowns.
+SIZE_BANDS = ("1 to 24 people", "25 to 99 people", "100 to 249 people", "250 people or more")
+
+
 class Role(enum.StrEnum):
     """Roles inside one organisation, most powerful first."""
 
@@ -51,6 +67,9 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default=OrganisationKind.PROVIDER.value)
+    # Where it works and how many people it supports (optional; benchmark breakdowns).
+    region: Mapped[str | None] = mapped_column(String(40))
+    size_band: Mapped[str | None] = mapped_column(String(40))
     # Demo organisations are the only ones the demo command may create beside.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from p4p import access
 from p4p.auth import service
 from p4p.auth.forms import JoinForm, JoinWithAccountForm, SignInForm, SignUpForm
+from p4p.auth.models import OrganisationKind
 from p4p.forms import ConfirmForm
 from p4p.safe_redirect import is_local_path, redirect_next
 
@@ -42,7 +43,11 @@ def signup():
     if form.validate_on_submit():
         try:
             user = service.sign_up(
-                form.organisation.data, form.name.data, form.email.data, form.password.data
+                form.organisation.data,
+                form.name.data,
+                form.email.data,
+                form.password.data,
+                kind=OrganisationKind(form.kind.data),
             )
         except service.AccountError as error:
             form.email.errors.append(str(error))

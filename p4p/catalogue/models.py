@@ -23,6 +23,9 @@ from p4p.catalogue.content import ChecklistDef
 from p4p.extensions import db
 from p4p.timeutil import UTCDateTime, utcnow
 
+AUDIENCE_EVERYONE = "everyone"
+AUDIENCE_MEMBERS = "members"
+
 
 class Checklist(db.Model):
     """An edition, such as the homecare edition; its versions carry the content."""
@@ -32,6 +35,14 @@ class Checklist(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    # The association that publishes it (None: loaded from files by operators, open to all),
+    # and who may use it: "everyone", or "members" of that association only.
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    audience: Mapped[str] = mapped_column(
+        String(20), default=AUDIENCE_EVERYONE, server_default=AUDIENCE_EVERYONE
+    )
 
     versions: Mapped[list[ChecklistVersion]] = relationship(
         back_populates="checklist", order_by="ChecklistVersion.sort_key"
@@ -61,6 +72,8 @@ class ChecklistVersion(db.Model):
         JSON, default=list, server_default=text("'[]'")
     )
     source_path: Mapped[str] = mapped_column(String(500))
+    # For an association's upload: what changed, in plain words, shown to members.
+    changes_summary: Mapped[str | None] = mapped_column(Text)
     loaded_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     checklist: Mapped[Checklist] = relationship(back_populates="versions")

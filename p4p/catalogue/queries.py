@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
+from p4p.associations.models import AssociationMember
 from p4p.catalogue.content import (
     ChecklistDef,
     Origin,
@@ -18,23 +19,51 @@ from p4p.catalogue.content import (
     StatementDef,
     version_sort_key,
 )
-from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.catalogue.models import (
+    AUDIENCE_EVERYONE,
+    Checklist,
+    ChecklistVersion,
+    Section,
+    Statement,
+)
 from p4p.extensions import db
 
 
-def latest_versions() -> list[ChecklistVersion]:
-    """The newest version of every edition, editions in title order."""
+def visible_to(organisation_id: int | None) -> ColumnElement[bool]:
+    """Which editions an organisation may use: p4p's own (loaded from files), those published
+    to everyone, its own, and those its associations publish to members."""
+    memberships = select(AssociationMember.association_id).where(
+        AssociationMember.provider_id == organisation_id, AssociationMember.ended_dt.is_(None)
+    )
+    return or_(
+        Checklist.owner_organisation_id.is_(None),
+        Checklist.audience == AUDIENCE_EVERYONE,
+        Checklist.owner_organisation_id == organisation_id,
+        Checklist.owner_organisation_id.in_(memberships),
+    )
+
+
+def latest_versions(organisation_id: int | None) -> list[ChecklistVersion]:
+    """The newest version of every edition the organisation may use, in title order."""
     checklists = db.session.scalars(
-        select(Checklist).options(selectinload(Checklist.versions)).order_by(Checklist.title)
+        select(Checklist)
+        .where(visible_to(organisation_id))
+        .options(selectinload(Checklist.versions))
+        .order_by(Checklist.title)
     ).all()
     return [c.versions[-1] for c in checklists if c.versions]
 
 
-def find_version(key: str, version: str) -> ChecklistVersion | None:
+def find_version(key: str, version: str, organisation_id: int | None) -> ChecklistVersion | None:
+    """A version of an edition the organisation may use."""
     return db.session.scalar(
         select(ChecklistVersion)
         .join(Checklist)
-        .where(Checklist.key == key, ChecklistVersion.version == version)
+        .where(
+            Checklist.key == key,
+            ChecklistVersion.version == version,
+            visible_to(organisation_id),
+        )
     )
 
 

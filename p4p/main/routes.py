@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from p4p import access
 from p4p.actions import service as actions
 from p4p.assessments import service
 from p4p.auth.models import OrganisationKind
+from p4p.catalogue import queries
 from p4p.progress import service as progress
 
 bp = access.protect(Blueprint("main", __name__))
@@ -20,6 +21,10 @@ def home():
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
     organisation = current_user.organisation
+    if organisation is not None and organisation.kind == OrganisationKind.COMMISSIONER:
+        return redirect(url_for("commissioning.index"))
+    if organisation is not None and organisation.kind == OrganisationKind.ASSOCIATION:
+        return redirect(url_for("association.index"))
     if organisation is None or organisation.kind != OrganisationKind.PROVIDER:
         return render_template("main/dashboard.html", organisation=organisation)
     assessments = service.list_assessments(organisation.id)
@@ -27,6 +32,7 @@ def home():
     completed = [a for a in assessments if a.is_completed]
     latest = completed[0] if completed else None
     latest_result = progress.snapshot(latest) if latest else None
+    newer = _newer_versions(assessments, organisation.id)
     return render_template(
         "main/dashboard.html",
         organisation=organisation,
@@ -36,7 +42,22 @@ def home():
         completed=completed,
         latest=latest,
         latest_result=latest_result,
+        newer=newer,
     )
+
+
+def _newer_versions(assessments, organisation_id: int):
+    """Editions the organisation uses that have a version newer than any it has used."""
+    newest_used: dict[int, str] = {}
+    for assessment in assessments:
+        key = assessment.version.checklist_id
+        newest_used[key] = max(newest_used.get(key, ""), assessment.version.sort_key)
+    return [
+        version
+        for version in queries.latest_versions(organisation_id)
+        if version.checklist_id in newest_used
+        and version.sort_key > newest_used[version.checklist_id]
+    ]
 
 
 @bp.get("/healthz")

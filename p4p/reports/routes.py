@@ -7,9 +7,6 @@ refreshes itself; once the file exists, the same address sends it."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from p4p import access
@@ -18,6 +15,7 @@ from p4p.reports import data as report_data
 from p4p.reports import jobs, pdf
 from p4p.reports.documents import file_name, fingerprint
 from p4p.reports.models import JobStatus
+from p4p.spreadsheets import csv_response
 
 bp = access.protect(Blueprint("reports", __name__))
 
@@ -86,26 +84,11 @@ def assessment_report(assessment_id: int):
     return _send(assessment_id, "assessment-report")
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 @bp.get("/assessments/<id:assessment_id>/actions.csv")
 @access.rule(access.ASSESSMENT_READ)
 def actions_csv(assessment_id: int):
     """Every action of the action plan, uncapped: UTF-8 with a byte order mark (so Excel reads
     the accents right), one header row."""
     assessment = assessments.get_assessment(assessment_id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(report_data.CSV_HEADER)
-    for row in report_data.action_table(assessment):
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
     name = file_name(assessment, "actions").removesuffix(".pdf") + ".csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(report_data.CSV_HEADER, report_data.action_table(assessment), name)

@@ -44,7 +44,7 @@ def server_app(live_server, server_database):
 
 def completed_on_1_0_0(email: str) -> None:
     owner = db.session.scalar(select(User).where(User.email == email))
-    version = queries.find_version("tiny", "1.0.0")
+    version = queries.find_version("tiny", "1.0.0", None)
     assessment = service.start(owner.organisation.id, version, "Spring 2026", owner.id)
     for statement in version.content.statements():
         service.save_rating(

@@ -1,0 +1,1 @@
+"""Anonymous benchmarks of an association's members who allow them."""

@@ -1,0 +1,35 @@
+"""A published version written back as a checklist file, in the format it was read from
+(docs/checklist-format.md), so that it can be edited and published again as a new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from p4p.catalogue.content import ChecklistDef, content_dict
+
+
+def _clean(value: Any) -> Any:
+    """Without empty optional fields (None, empty lists and mappings), which the format
+    leaves out rather than writes empty."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_yaml(definition: ChecklistDef) -> str:
+    header = (
+        f"# {definition.title}, version {definition.version}\n"
+        f"# Published by {definition.publisher} under {definition.licence}.\n"
+    )
+    body = yaml.safe_dump(
+        _clean(content_dict(definition)),
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
+    return header + body

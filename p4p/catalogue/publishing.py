@@ -1,0 +1,115 @@
+"""Associations publishing their own checklist editions from uploaded files.
+
+Everything is checked before anything is saved: the file (size, encoding, YAML, every field,
+with line numbers), the key (an association publishes only editions it owns), the publisher
+named in the file, the version (never one already published) and the summary of changes
+members will read. A published version never changes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from p4p.auth.models import Organisation
+from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, parse_checklist
+from p4p.catalogue.loading import load_version
+from p4p.catalogue.models import (
+    AUDIENCE_EVERYONE,
+    AUDIENCE_MEMBERS,
+    Checklist,
+    ChecklistVersion,
+)
+from p4p.extensions import db
+
+AUDIENCES = (AUDIENCE_MEMBERS, AUDIENCE_EVERYONE)
+SUMMARY_MAX = 2000
+
+
+def _owner_name(checklist: Checklist) -> str:
+    if checklist.owner_organisation_id is None:
+        return "p4p"
+    owner = db.session.get(Organisation, checklist.owner_organisation_id)
+    return owner.name if owner else "another publisher"
+
+
+def check_upload(association: Organisation, data: bytes, filename: str) -> ChecklistDef:
+    """The file as a checklist this association may publish; ChecklistInvalid with every
+    problem otherwise."""
+    definition = parse_checklist(data, filename)
+    problems: list[Problem] = []
+    checklist = db.session.scalar(select(Checklist).where(Checklist.key == definition.key))
+    if checklist is not None and checklist.owner_organisation_id != association.id:
+        problems.append(
+            Problem(
+                filename,
+                1,
+                "key",
+                f"“{definition.key}” is an edition published by {_owner_name(checklist)}. "
+                "Publish yours under a key of your own (for a local variant of another "
+                f"edition, for example “{definition.key}-local”).",
+            )
+        )
+    if definition.publisher != association.name:
+        problems.append(
+            Problem(
+                filename,
+                1,
+                "publisher",
+                f"must be “{association.name}”, the association publishing it "
+                f"(the file says “{definition.publisher}”)",
+            )
+        )
+    if checklist is not None and not problems:
+        existing = db.session.scalar(
+            select(ChecklistVersion).where(
+                ChecklistVersion.checklist_id == checklist.id,
+                ChecklistVersion.version == definition.version,
+            )
+        )
+        if existing is not None:
+            problems.append(
+                Problem(
+                    filename,
+                    1,
+                    "version",
+                    f"version {definition.version} of “{definition.key}” is already published, "
+                    "and a published version never changes: give this one a new number",
+                )
+            )
+    if problems:
+        raise ChecklistInvalid(problems)
+    return definition
+
+
+def publish_upload(
+    association: Organisation, data: bytes, filename: str, summary: str, audience: str
+) -> ChecklistVersion:
+    """Check and publish an uploaded file as a new version of the association's edition."""
+    if audience not in AUDIENCES:
+        raise ValueError(audience)
+    definition = check_upload(association, data, filename)
+    load_version(definition, f"upload by organisation {association.id}: {filename}")
+    checklist = db.session.scalar(select(Checklist).where(Checklist.key == definition.key))
+    checklist.owner_organisation_id = association.id
+    checklist.audience = audience
+    version = db.session.scalar(
+        select(ChecklistVersion).where(
+            ChecklistVersion.checklist_id == checklist.id,
+            ChecklistVersion.version == definition.version,
+        )
+    )
+    version.changes_summary = summary.strip()
+    db.session.flush()
+    return version
+
+
+def editions_of(association_id: int) -> list[Checklist]:
+    return list(
+        db.session.scalars(
+            select(Checklist)
+            .where(Checklist.owner_organisation_id == association_id)
+            .options(selectinload(Checklist.versions))
+            .order_by(Checklist.title)
+        )
+    )

@@ -1,0 +1,1 @@
+"""The commissioner's side: its sharing code, and the providers that share with it."""

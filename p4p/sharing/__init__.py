@@ -1,0 +1,1 @@
+"""Providers sharing their results with commissioners, with consent and a scope."""
