@@ -5,9 +5,10 @@ from __future__ import annotations
 from markupsafe import escape
 
 from p4p.catalogue.diff import as_text, diff
-from tests.helpers import sign_in
+from tests.helpers import csrf_token, sign_in
 from tests.test_carrying import TINY, tiny
 from tests.test_not_applicable import tiny as tiny_loaded  # noqa: F401 - fixture
+from tests.test_publishing import FILE, network, upload  # noqa: F401 - fixture
 
 
 def test_diff_of_adjacent_versions():
@@ -93,3 +94,22 @@ def test_the_catalogue_page_shows_the_same_for_any_two_versions(client, world, t
     assert client.get("/checklists/nothing/changes").status_code == 404
     show = client.get("/checklists/tiny/2.0.0").get_data(as_text=True)
     assert "/checklists/tiny/changes?to=2.0.0" in show
+
+
+def test_the_page_reaches_only_editions_the_organisation_may_use(world, client, network):  # noqa: F811
+    member, outsider = world.provider("Member Care"), world.provider("Outside Care")
+    world.join(member, network)
+    sign_in(client, network)
+    assert upload(client, FILE).status_code == 302
+    sign_out(client)
+    sign_in(client, outsider)
+    assert client.get("/checklists/network-homecare/changes").status_code == 404
+    sign_out(client)
+    sign_in(client, member)
+    page = client.get("/checklists/network-homecare/changes")
+    assert page.status_code == 200 and "only one version so far" in page.get_data(as_text=True)
+
+
+def sign_out(client):
+    page = client.get("/", follow_redirects=True).get_data(as_text=True)
+    client.post("/signout", data={"csrf_token": csrf_token(page)})
