@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter
 
 from p4p import config as config_layers
 from p4p import tenancy
+from p4p.catalogue.tags import scheme_title, tag_label, vocabularies
 from p4p.dates import day
 from p4p.extensions import csrf, db, login, migrate
 
@@ -62,6 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_layers.build(app.instance_path, config))
     app.url_map.converters["id"] = RowIdConverter
     app.jinja_env.filters["day"] = day
+    vocabularies()  # read and checked once per process: a broken file stops start-up, here
+    app.jinja_env.globals.update(tag_label=tag_label, scheme_title=scheme_title)
     if app.config["P4P_ENV"] == "production":
         app.config["SESSION_COOKIE_NAME"] = "__Host-p4p"
     if proxies := app.config["P4P_TRUSTED_PROXIES"]:

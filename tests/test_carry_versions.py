@@ -94,7 +94,7 @@ def test_starting_on_2_0_0_from_1_0_0_follows_the_chain(client, owner, tiny, com
     assert "3 carried ratings to review" in overview
     assert "No longer in the checklist (1)" in overview
     assert "We sometimes recruit around the people we support." in overview
-    assert "It said “sometimes”" in overview and "version 1.1.0" in overview
+    assert "It said “sometimes”" in overview and "(version 2.0.0)" in overview
     page = client.get(section_url(draft, checklist.section("knowing"))).get_data(as_text=True)
     assert "To review" in page
     assert "Workers and people know what to do when someone is at risk." in page  # the old one

@@ -177,7 +177,8 @@ def test_step_links_follow_from_and_kept_keys():
     links = step_links(tiny("1.0.0"), tiny("1.1.0"))
     assert links["t-profile"] == {"t-profile": "equal"}
     assert links["t-review"] == {"t-review": "equal"}
-    assert links["t-safe-workers"] == {"t-safeguarding": "narrower"}
+    assert links["t-safeguarding"] == {"t-safeguarding": "narrower"}  # a kept key, narrowed
+    assert links["t-safe-person"] == {"t-safeguarding": "narrower"}
     assert links["t-recruit"] == {}
 
 
@@ -218,7 +219,7 @@ def test_a_chain_in_one_step():
     assert carried["t-team-fit"].review and carried["t-team-fit"].relation == "broader"
     assert set(result.new) == {"t-money", "t-recruit"}
     [gone] = result.removed
-    assert (gone.key, gone.version) == ("t-sometimes", "1.1.0")
+    assert (gone.key, gone.version) == ("t-sometimes", "2.0.0")
     assert gone.reason.startswith("It said “sometimes”")
 
 

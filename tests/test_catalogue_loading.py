@@ -76,11 +76,11 @@ def test_comments_and_formatting_do_not_count_as_a_change(runner, library):
 
 def test_a_new_version_is_added_beside_the_old(runner, library):
     load(runner, library)
-    new = library / "mini" / "1.1.0.yaml"
+    new = library / "mini" / "1.0.1.yaml"
     new.write_text(
         (library / "mini" / "1.0.0.yaml")
         .read_text()
-        .replace("version: 1.0.0", "version: 1.1.0")
+        .replace("version: 1.0.0", "version: 1.0.1")
         .replace("We match staff", "We pair staff")
     )
     result = load(runner, library)
@@ -88,7 +88,7 @@ def test_a_new_version_is_added_beside_the_old(runner, library):
     versions = db.session.scalars(
         select(ChecklistVersion.version).order_by(ChecklistVersion.sort_key)
     ).all()
-    assert versions == ["1.0.0", "1.1.0"]
+    assert versions == ["1.0.0", "1.0.1"]
 
 
 def test_file_in_the_wrong_place_is_refused(runner, library):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from p4p.catalogue import (
     parse_checklist,
     parse_version,
     validate_paths,
+    vocabularies,
 )
+from p4p.catalogue.tags import parse_vocabulary
+from p4p.catalogue.versions import check_editions, required_bump
 
 # Line numbers below refer to this document (line 1 is "format: ...").
 VALID = textwrap.dedent(
@@ -357,10 +361,16 @@ CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
 @pytest.mark.parametrize(
-    ("edition", "sections", "statements"), [("homecare", 8, 40), ("managers", 6, 30)]
+    ("edition", "version", "sections", "statements"),
+    [
+        ("homecare", "1.0.0", 8, 40),
+        ("homecare", "2.0.0", 14, 85),
+        ("managers", "1.0.0", 6, 30),
+        ("managers", "2.0.0", 10, 55),
+    ],
 )
-def test_published_editions_are_complete(edition, sections, statements):
-    path = CHECKLISTS / edition / "1.0.0.yaml"
+def test_published_editions_are_complete(edition, version, sections, statements):
+    path = CHECKLISTS / edition / f"{version}.yaml"
     checklist = parse_checklist(path.read_bytes(), str(path))
     assert len(checklist.sections) >= sections
     all_statements = list(checklist.statements())
@@ -378,10 +388,50 @@ def test_every_published_file_is_valid():
     assert validate_paths([CHECKLISTS]) == []
 
 
-def test_the_example_in_the_format_documentation_is_valid():
-    documentation = (CHECKLISTS.parent / "docs" / "checklist-format.md").read_text()
-    example = documentation.split("```yaml\n")[1].split("```")[0]
-    assert parse_checklist(example, "docs example").key == "example"
+DOCUMENTATION = CHECKLISTS.parent / "docs" / "checklist-format.md"
+
+
+def documented_checklists() -> list:
+    blocks = [b.split("```")[0] for b in DOCUMENTATION.read_text().split("```yaml\n")[1:]]
+    return [parse_checklist(b, "docs example") for b in blocks if b.startswith("format:")]
+
+
+def test_the_examples_in_the_format_documentation_are_valid():
+    first, second = documented_checklists()
+    assert (first.key, first.version, second.key, second.version) == (
+        "example",
+        "1.0.0",
+        "example",
+        "2.0.0",
+    )
+    assert check_editions([("1.0.0.yaml", first), ("2.0.0.yaml", second)]) == []
+    assert required_bump(first, second).level == "major"
+    # The worked example shows every part of a new version.
+    statements = {s.key: s for s in second.statements()}
+    assert [r.key for r in second.removed] == ["ex-newsletter"]
+    assert statements["ex-budget"].may_not_apply and not statements["ex-budget"].origins
+    assert all(s.started for s in statements.values())
+    relations = {o.relation for s in statements.values() for o in s.origins}
+    assert relations == {"equal", "narrower"}
+
+
+def test_the_documented_version_number_message_is_the_real_one():
+    first, second = documented_checklists()
+    wrong = dataclasses.replace(second, version="1.1.0")
+    (problem,) = check_editions([("1.0.0.yaml", first), ("checklists/example/1.1.0.yaml", wrong)])
+    assert str(problem) in DOCUMENTATION.read_text()
+
+
+def test_the_documentation_lists_every_vocabulary_tag_with_its_label():
+    documentation = DOCUMENTATION.read_text()
+    for vocabulary in vocabularies().values():
+        assert f"`{vocabulary.scheme}`: {vocabulary.title} (version {vocabulary.version})" in (
+            documentation
+        )
+        for tag in vocabulary.tags:
+            assert f"| `{tag.key}` | {tag.label} |" in documentation, tag.key
+    snippet = documentation.split("```yaml\n")[1].split("```")[0]
+    assert parse_vocabulary(snippet, "cqc-qs.yaml").tag("safeguarding").label == "Safeguarding"
 
 
 WITH_ADDITIONS = VALID.replace(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import textwrap
 
@@ -212,3 +213,54 @@ def test_members_see_a_new_version_of_an_edition_they_use_on_their_home_page(
     assert "New: Network homecare checklist, version 1.1.0" in page
     assert "Adds a statement about being told when a worker is late." in page
     assert "/assessments/new?edition=network-homecare" in page
+
+
+NEW_STATEMENT = (
+    "      - key: nw-told-if-late\n"
+    "        text: People are told when a worker will be late.\n"
+    "        guidance: A call before the window closes.\n"
+    "        evidence: [Call logs]\n"
+    "      - key: nw-on-time"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A statement added is a minor change: 1.0.1 is refused, proposing 1.1.0.
+        (
+            lambda f: f.replace("version: 1.0.0", "version: 1.0.1").replace(
+                "      - key: nw-on-time", NEW_STATEMENT
+            ),
+            "number this version 1.1.0",
+        ),
+        # `from` must name statements of the previous version.
+        (
+            lambda f: f.replace("version: 1.0.0", "version: 1.1.0").replace(
+                "      - key: nw-on-time",
+                NEW_STATEMENT.replace(
+                    "evidence: [Call logs]",
+                    "evidence: [Call logs]\n        from: [{key: nw-ghost, relation: related}]",
+                ),
+            ),
+            '"nw-ghost" is not a statement of network-homecare 1.0.0',
+        ),
+        # A statement dropped without a word is refused.
+        (
+            lambda f: f.replace("version: 1.0.0", "version: 2.0.0").replace(
+                "nw-on-time", "nw-punctual"
+            ),
+            'statement "nw-on-time" of network-homecare 1.0.0, the previous version, is not '
+            "accounted for",
+        ),
+        (lambda f: f.replace("version: 1.0.0", "version: 0.9.0"), "must come after 1.0.0"),
+    ],
+)
+def test_a_new_version_must_follow_the_last_one(client, network, change, message):
+    sign_in(client, network)
+    assert upload(client, FILE).status_code == 302
+    before = versions()
+    response = upload(client, change(FILE), summary="Next")
+    assert response.status_code == 422
+    assert message in html.unescape(response.get_data(as_text=True))
+    assert versions() == before

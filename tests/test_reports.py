@@ -54,7 +54,9 @@ def text_of(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_action_plan_holds_provider_actions_statements_and_ratings(client, owner, assessment):
+def test_action_plan_holds_provider_actions_statements_and_ratings(
+    client, owner, assessment, homecare
+):
     sign_in(client, owner)
     response = download_pdf(client, f"/assessments/{assessment.id}/action-plan.pdf")
     assert response.mimetype == "application/pdf"
@@ -64,7 +66,7 @@ def test_action_plan_holds_provider_actions_statements_and_ratings(client, owner
     assert "Printable Homecare" in text and "Improvement action plan" in text
     assert "Hold a profile workshop with every team" in text and "Dana Lead" in text
     assert "Overdue" in text and "We have started" in text
-    assert "Person-centred support at home, version 1.0.0" in text
+    assert f"Person-centred support at home, version {homecare.version}" in text
     assert "Page 1 of" in text
 
 

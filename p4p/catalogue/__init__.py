@@ -14,19 +14,18 @@ from p4p.catalogue.content import (
 from p4p.catalogue.schema import (
     MAX_FILE_BYTES,
     RELATIONS,
-    TAG_SCHEMES,
     ChecklistInvalid,
     Problem,
     discover,
     parse_checklist,
     validate_paths,
 )
+from p4p.catalogue.tags import scheme_title, tag_label, vocabularies
 
 __all__ = [
     "FORMAT",
     "MAX_FILE_BYTES",
     "RELATIONS",
-    "TAG_SCHEMES",
     "ChecklistDef",
     "ChecklistInvalid",
     "Origin",
@@ -38,5 +37,8 @@ __all__ = [
     "discover",
     "parse_checklist",
     "parse_version",
+    "scheme_title",
+    "tag_label",
     "validate_paths",
+    "vocabularies",
 ]

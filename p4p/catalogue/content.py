@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -116,6 +116,12 @@ class ChecklistDef:
     sections: tuple[SectionDef, ...]
     removed: tuple[Removal, ...] = ()
     content_hash: str = field(default="", compare=False)
+    # Line of each field path in the file it was parsed from ("sections[0].statements[2]"),
+    # for problems found after parsing; empty when read back from the database.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, path: str) -> int:
+        return self.lines.get(path, 1)
 
     def statements(self) -> Iterator[StatementDef]:
         for section in self.sections:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, discover, parse_checklist
 from p4p.catalogue.content import next_patch, version_sort_key
 from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
+from p4p.catalogue.versions import check_editions
 from p4p.extensions import db
 
 
@@ -50,6 +51,9 @@ def read_all(root: Path) -> list[tuple[Path, ChecklistDef]]:
             )
             continue
         parsed.append((path, definition))
+    if problems:
+        raise CatalogueConflict(problems)
+    problems = check_editions((str(path), definition) for path, definition in parsed)
     if problems:
         raise CatalogueConflict(problems)
     return parsed

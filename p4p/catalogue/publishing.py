@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from p4p.auth.models import Organisation
 from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, parse_checklist
+from p4p.catalogue.content import version_sort_key
 from p4p.catalogue.loading import load_version
 from p4p.catalogue.models import (
     AUDIENCE_EVERYONE,
@@ -20,6 +21,7 @@ from p4p.catalogue.models import (
     Checklist,
     ChecklistVersion,
 )
+from p4p.catalogue.versions import compare_versions
 from p4p.extensions import db
 
 AUDIENCES = (AUDIENCE_MEMBERS, AUDIENCE_EVERYONE)
@@ -77,6 +79,21 @@ def check_upload(association: Organisation, data: bytes, filename: str) -> Check
                     "and a published version never changes: give this one a new number",
                 )
             )
+    if checklist is not None and not problems and checklist.versions:
+        latest = checklist.versions[-1]
+        if latest.sort_key >= version_sort_key(definition.version):
+            problems.append(
+                Problem(
+                    filename,
+                    definition.line_of("version"),
+                    "version",
+                    f"must come after {latest.version}, the latest published version",
+                )
+            )
+        else:
+            # The next version must account for every statement of the last, and its number
+            # must say how much changed.
+            problems.extend(compare_versions(latest.content, definition, filename))
     if problems:
         raise ChecklistInvalid(problems)
     return definition

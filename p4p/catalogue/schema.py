@@ -32,28 +32,13 @@ from p4p.catalogue.content import (
     StatementDef,
     content_dict,
 )
+from p4p.catalogue.problems import Problem
+from p4p.catalogue.tags import vocabularies
+from p4p.catalogue.versions import check_editions
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 RELATIONS = ("equal", "narrower", "broader", "related")
-TAG_SCHEMES: dict[str, tuple[str, ...]] = {
-    "cqc": ("safe", "effective", "caring", "responsive", "well-led"),
-    "making-it-real": (
-        "wellbeing-and-independence",
-        "information-and-advice",
-        "active-and-supportive-communities",
-        "flexible-and-integrated-care",
-        "when-things-need-to-change",
-        "workforce",
-    ),
-    "pamms": (
-        "involvement-and-information",
-        "personalised-care-and-support",
-        "safeguarding-and-safety",
-        "suitability-of-staffing",
-        "quality-of-management",
-    ),
-}
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -64,17 +49,6 @@ BOOL = "tag:yaml.org,2002:bool"
 
 
 # --- results ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
 
 
 class ChecklistInvalid(Exception):
@@ -159,6 +133,9 @@ class _Walk:
     def __init__(self, filename: str):
         self.filename = filename
         self.problems: list[Problem] = []
+        # The line of every field and list entry walked, by its path, for checks made later
+        # on the parsed result (across versions), which no longer has the nodes.
+        self.lines: dict[str, int] = {}
 
     def problem(self, node: Node, path: str, message: str) -> object:
         self.problems.append(Problem(self.filename, _line(node), path, message))
@@ -179,6 +156,7 @@ class _Walk:
                 self.problem(key_node, where, f"duplicate field (first given on line {seen[name]})")
                 continue
             seen[name] = _line(key_node)
+            self.lines[where] = _line(value_node)
             spec = fields.get(name)
             if spec is None:
                 expected = ", ".join(fields)
@@ -281,6 +259,8 @@ def list_of(item: Check, *, at_least: int = 1, noun: str = "entry") -> Check:
         if len(node.value) < at_least:
             plural = noun if at_least == 1 else f"{noun}s"
             return walk.problem(node, path, f"must have at least {at_least} {plural}")
+        for i, child in enumerate(node.value):
+            walk.lines[f"{path}[{i}]"] = _line(child)
         return [(child, item(walk, child, f"{path}[{i}]")) for i, child in enumerate(node.value)]
 
     return check
@@ -296,7 +276,8 @@ def record(fields: dict[str, Field]) -> Check:
 def tags(walk: _Walk, node: Node, path: str) -> Any:
     if not isinstance(node, MappingNode):
         return walk.problem(node, path, "must be a mapping of scheme: [tags]")
-    schemes = {name: Field(list_of(text(60), noun="tag"), required=False) for name in TAG_SCHEMES}
+    known = vocabularies()
+    schemes = {name: Field(list_of(text(60), noun="tag"), required=False) for name in known}
     values = walk.mapping(node, path, schemes)
     if values is INVALID:
         return values
@@ -308,10 +289,13 @@ def tags(walk: _Walk, node: Node, path: str) -> Any:
         for child, key in entries:
             if key is INVALID:
                 continue
-            if key not in TAG_SCHEMES[scheme]:
-                expected = ", ".join(TAG_SCHEMES[scheme])
+            if key not in known[scheme].keys:
+                expected = ", ".join(known[scheme].keys)
                 walk.problem(
-                    child, f"{path}.{scheme}", f'unknown tag "{key}"; expected one of: {expected}'
+                    child,
+                    f"{path}.{scheme}",
+                    f'unknown tag "{key}" in {known[scheme].title} ({scheme} '
+                    f"{known[scheme].version}); expected one of: {expected}",
                 )
                 continue
             keys.append(key)
@@ -476,7 +460,7 @@ def _cross_checks(walk: _Walk, values: dict) -> None:
 # --- building the result ------------------------------------------------------------------
 
 
-def _build(values: dict) -> ChecklistDef:
+def _build(values: dict, lines: dict[str, int]) -> ChecklistDef:
     def plain(entries: list) -> list[dict]:
         return [value for _, value in entries]
 
@@ -529,7 +513,7 @@ def _build(values: dict) -> ChecklistDef:
             content_dict(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode()
     ).hexdigest()
-    return replace(definition, content_hash=digest)
+    return replace(definition, content_hash=digest, lines=lines)
 
 
 # --- entry points -------------------------------------------------------------------------
@@ -570,7 +554,7 @@ def parse_checklist(text: str | bytes, filename: str) -> ChecklistDef:
     if walk.problems:
         raise ChecklistInvalid(sorted(walk.problems, key=lambda p: (p.line, p.field)))
     assert isinstance(values, dict)  # noqa: S101 - no problems means the walk produced values
-    return _build(values)
+    return _build(values, walk.lines)
 
 
 def discover(root: Path) -> list[Path]:
@@ -578,18 +562,42 @@ def discover(root: Path) -> list[Path]:
 
 
 def validate_paths(paths: Iterable[str | Path]) -> list[Problem]:
+    """Every problem of the files given (or found in the folders given), including the rules
+    across versions: each version is compared with the previous version of its edition, looked
+    for among the files given and, for a file given by name, the files beside it."""
     problems: list[Problem] = []
+    checked: dict[Path, ChecklistDef] = {}
+    broken: set[Path] = set()
+    neighbours: set[Path] = set()
     for given in paths:
         path = Path(given)
         files = discover(path) if path.is_dir() else [path]
+        if not path.is_dir():
+            neighbours.update(p for p in path.parent.glob("*.y*ml") if p != path)
         for file in files:
             try:
                 data = file.read_bytes()
             except OSError as error:
                 problems.append(Problem(str(file), 1, "file", f"cannot be read: {error.strerror}"))
+                broken.add(file.parent)
                 continue
             try:
-                parse_checklist(data, str(file))
+                checked[file] = parse_checklist(data, str(file))
             except ChecklistInvalid as error:
                 problems.extend(error.problems)
+                broken.add(file.parent)
+    beside: dict[Path, ChecklistDef] = {}
+    for file in sorted(neighbours - set(checked)):
+        try:
+            beside[file] = parse_checklist(file.read_bytes(), str(file))
+        except (OSError, ChecklistInvalid):
+            broken.add(file.parent)  # a neighbour's own problems are not this run's to report
+    # A folder with a broken file is not compared across versions: the broken file may be the
+    # very version the others should be compared with.
+    usable = {f: d for f, d in {**beside, **checked}.items() if f.parent not in broken}
+    problems.extend(
+        problem
+        for problem in check_editions((str(f), d) for f, d in usable.items())
+        if Path(problem.file) in checked
+    )
     return problems
