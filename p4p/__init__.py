@@ -12,8 +12,8 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
+from p4p import api, tenancy
 from p4p import config as config_layers
-from p4p import tenancy
 from p4p.catalogue.tags import scheme_title, tag_label, vocabularies
 from p4p.dates import day
 from p4p.extensions import csrf, db, login, migrate
@@ -62,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(config_layers.build(app.instance_path, config))
     app.url_map.converters["id"] = RowIdConverter
+    from p4p.api.bearer import SessionInterface
+
+    app.session_interface = SessionInterface()  # none at all for API requests
     app.jinja_env.filters["day"] = day
     vocabularies()  # read and checked once per process: a broken file stops start-up, here
     app.jinja_env.globals.update(tag_label=tag_label, scheme_title=scheme_title)
@@ -94,6 +97,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from p4p.actions.routes import bp as actions_bp
     from p4p.admin.routes import bp as admin_bp
+    from p4p.api.routes import bp as api_bp
     from p4p.assessments.routes import bp as assessments_bp
     from p4p.associations.member_routes import bp as memberships_bp
     from p4p.associations.routes import bp as association_bp
@@ -103,8 +107,10 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.main.routes import bp as main_bp
     from p4p.progress.routes import bp as progress_bp
     from p4p.reports.routes import bp as reports_bp
+    from p4p.shared.routes import bp as shared_bp
     from p4p.sharing.routes import bp as sharing_bp
     from p4p.team.routes import bp as team_bp
+    from p4p.tokens.routes import bp as tokens_bp
 
     for blueprint in (
         main_bp,
@@ -119,6 +125,9 @@ def _register_blueprints(app: Flask) -> None:
         commissioning_bp,
         memberships_bp,
         association_bp,
+        tokens_bp,
+        api_bp,
+        shared_bp,
         admin_bp,
     ):
         app.register_blueprint(blueprint)
@@ -130,6 +139,7 @@ def _register_commands(app: Flask) -> None:
     from p4p.catalogue.commands import checklists_cli
     from p4p.demo import demo_command
     from p4p.reports.commands import render_worker, report_cli
+    from p4p.tokens.commands import tokens_cli
 
     for command in (
         assessments_cli,
@@ -138,12 +148,15 @@ def _register_commands(app: Flask) -> None:
         demo_command,
         report_cli,
         render_worker,
+        tokens_cli,
     ):
         app.cli.add_command(command)
 
 
 def _register_request_hooks(app: Flask) -> None:
     from p4p import access
+    from p4p.api import bearer
+    from p4p.api.errors import error_response
     from p4p.auth import service as accounts
     from p4p.auth.models import User
 
@@ -152,6 +165,13 @@ def _register_request_hooks(app: Flask) -> None:
         # The session (or remember cookie) names a sign-in; it counts only while that sign-in
         # is open. Who is signed in decides the reach, so this one query precedes it.
         return accounts.signed_in_user(identifier)
+
+    @app.before_request
+    def api_requests_are_nobodys_yet():
+        # First of all: a token, not the session, says who asks; the API blueprint checks it.
+        # Until then nobody is signed in, and nothing (an error page included) reads cookies.
+        if api.serves(request.path):
+            bearer.begin_request()
 
     @app.before_request
     def refuse_nul_bytes():
@@ -166,6 +186,8 @@ def _register_request_hooks(app: Flask) -> None:
     def enter_reach():
         if request.endpoint == "static":
             return
+        if api.serves(request.path):
+            return  # reached through the token (below)
         tenancy.enter(tenancy.reach_of(tenancy.Viewer.of(current_user)))
 
     if app.config.get("P4P_EPHEMERAL_SECRET"):
@@ -201,6 +223,8 @@ def _register_request_hooks(app: Flask) -> None:
         g.discard_changes = True
         if error.code is None or error.code < 400:
             return error
+        if api.serves(request.path):
+            return error_response(error)
         response = make_response(render_template("errors.html", error=error), error.code)
         for header, value in error.get_headers():  # Retry-After of a 429, Allow of a 405
             if header.lower() != "content-type":

@@ -71,6 +71,12 @@ MEMBERSHIPS_READ = Rule("memberships.read", roles=OWNER_AND_MANAGER, kinds=PROVI
 MEMBERSHIPS_MANAGE = Rule("memberships.manage", roles=frozenset({Role.OWNER}), kinds=PROVIDER)
 ASSOCIATION_READ = Rule("association.read", roles=ALL_ROLES, kinds=ASSOCIATION)
 ASSOCIATION_MANAGE = Rule("association.manage", roles=frozenset({Role.OWNER}), kinds=ASSOCIATION)
+# The JSON API: checked against the token's user by p4p.api.bearer, not the session.
+API_COMMISSIONING = Rule("api.commissioning", roles=ALL_ROLES, kinds=COMMISSIONER)
+API_READ = Rule("api.read", roles=ALL_ROLES, kinds=PROVIDER | COMMISSIONER)
+# A commissioner reads a sharing provider's results; which providers, and how much of them, is
+# tenancy's answer (an id without an active share is 404, not 403).
+SHARED_READ = Rule("shared.read", roles=ALL_ROLES, kinds=COMMISSIONER)
 
 RULES = {
     r.name: r
@@ -91,6 +97,9 @@ RULES = {
         MEMBERSHIPS_MANAGE,
         ASSOCIATION_READ,
         ASSOCIATION_MANAGE,
+        API_COMMISSIONING,
+        API_READ,
+        SHARED_READ,
     )
 }
 

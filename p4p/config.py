@@ -53,6 +53,8 @@ DEFAULTS: dict[str, Any] = {
     "PDF_ACTIONS_PER_STATEMENT": 3,
     "RATE_LIMIT_ACTIONS_PER_HOUR": 200,  # new improvement actions, per organisation
     "RATE_LIMIT_ASSESSMENTS_PER_HOUR": 20,  # new assessments, per organisation
+    # API requests per personal access token and minute, counted by each worker process.
+    "API_REQUESTS_PER_MINUTE": 120,
 }
 
 # Environment variables read, with the config key each one sets.

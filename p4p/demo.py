@@ -25,10 +25,12 @@ from p4p.actions import service as actions
 from p4p.actions.models import ActionStatus
 from p4p.assessments.models import Assessment, Rating
 from p4p.assessments.service import complete, start
+from p4p.associations import demo as association_demo
 from p4p.auth.models import Membership, Organisation, Role, User
 from p4p.auth.service import create_user
 from p4p.catalogue.content import StatementDef
 from p4p.catalogue.models import Checklist
+from p4p.commissioning import demo as commissioning_demo
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -277,5 +279,38 @@ def demo_command() -> None:
         db.session.commit()
         click.echo(f"Created the demo provider “{ORGANISATION}”.")
     password = demo_password()
-    for email, name, role in PEOPLE:
+    _commissioner_demo(password)
+    _association_demo(password)
+    people = PEOPLE + commissioning_demo.COMMISSIONER_PEOPLE + association_demo.ASSOCIATION_PEOPLE
+    for email, name, role in people:
         click.echo(f"  demo sign-in: {email} / {password}  ({name}, {role.label.lower()})")
+
+
+def _commissioner_demo(password: str) -> None:
+    """The demo commissioner and the providers sharing with it, the demo provider among them
+    (added to an existing demo too)."""
+    if commissioning_demo.exists():
+        return
+    provider = db.session.scalar(
+        select(Organisation).where(
+            Organisation.name == ORGANISATION, Organisation.is_demo.is_(True)
+        )
+    )
+    commissioning_demo.build(password, provider)
+    db.session.commit()
+    click.echo(
+        f"Created the demo commissioner “{commissioning_demo.COMMISSIONER}” and "
+        f"{len(commissioning_demo.PROVIDERS) + 1} providers sharing with it."
+    )
+
+
+def _association_demo(password: str) -> None:
+    """The demo association, its own edition and its members (added to an existing demo too)."""
+    if association_demo.exists():
+        return
+    association = association_demo.build(password)
+    db.session.commit()
+    click.echo(
+        f"Created the demo association “{association.name}” with its own checklist and "
+        "members allowing benchmarks."
+    )

@@ -17,10 +17,12 @@ from p4p.catalogue.models import Checklist, ChecklistVersion, Section, Statement
 from p4p.codes import OrganisationCode
 from p4p.reports.models import JobStatus, RenderJob
 from p4p.sharing.models import Scope, Share, ShareView
+from p4p.tokens.models import ApiToken
 
 __all__ = [
     "Action",
     "ActionEvent",
+    "ApiToken",
     "ActionStatus",
     "Assessment",
     "AssociationMember",

@@ -152,6 +152,16 @@ def reach_of(viewer: Viewer) -> Reach:
     return Reach(readable, own, f"{reason}, with {len(shared)} sharing", shared)
 
 
+def acting_for(organisation_id: int) -> Reach:
+    """What an organisation reaches when work is done for it with nobody signed in (the render
+    worker making a document it asked for): as one of its members would, so a commissioner
+    reads the providers sharing with it now, within each share's scope."""
+    from p4p.auth.models import Organisation  # organisations are not tenant rows
+
+    kind = db.session.scalar(select(Organisation.kind).where(Organisation.id == organisation_id))
+    return reach_of(Viewer(None, organisation_id, kind, None))
+
+
 def organisation(organisation_id: int) -> Reach:
     """Exactly one organisation, to read and change (a command acting for one provider)."""
     own = frozenset({organisation_id})
@@ -185,6 +195,18 @@ def shows_personal(organisation_id: int | None) -> bool:
     """May evidence notes and people's names of this organisation be shown? Only to itself
     (and operators) and to a commissioner it shares with in the full scope."""
     return scope_of(organisation_id) in (OWN, "full")
+
+
+def audience(organisation_id: int) -> str:
+    """Who is shown an organisation's data, as far as what may be shown differs: "own" (the
+    organisation itself, or operators), or the viewing organisation and its share's scope.
+    Part of a document's cache key, so a document made for one is never served to another."""
+    scope = scope_of(organisation_id)
+    if scope == OWN:
+        return OWN
+    reach = current()
+    viewers = sorted(reach.writable or ()) if reach is not None else []
+    return f"{scope} for {viewers}"
 
 
 def shared_providers() -> tuple[int, ...]:

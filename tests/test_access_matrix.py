@@ -17,7 +17,7 @@ from p4p.auth import service as accounts
 from p4p.auth.models import OrganisationKind, Role
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
-from tests.helpers import csrf_token, sign_in
+from tests.helpers import completed_assessment, csrf_token, sign_in
 
 VISITORS = [
     "anonymous",
@@ -110,7 +110,15 @@ def scene(world):
         lead="Ann",
         due_on=date(2027, 3, 1),
     )
+    from p4p.tokens import service as tokens
+
+    owners_token = tokens.create(owner, "Owner's script").token
     db.session.commit()
+    completed = completed_assessment(
+        owner, version, "Matrix spring", lambda i, _: ("started", "a note"), days_ago=10
+    )
+    p = f"/commissioning/provider/{organisation.id}"
+    c = f"{p}/assessments/{completed.id}"
     section = version.sections[0]
     statement = section.statements[0]
     viewer_membership = people["viewer"].membership.id
@@ -559,6 +567,63 @@ def scene(world):
             f"/association/members/{member.id}/remove",
             outcome_for(anonymous="login", signed_in="403", association="ok"),
         ),
+        Route(
+            "tokens.index",
+            "GET",
+            "/account/api-tokens/",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
+            "tokens.create",
+            "POST",
+            "/account/api-tokens/",
+            outcome_for(anonymous="login", signed_in="ok"),
+            {"name": "Matrix token", "expires": "90"},
+        ),
+        Route(
+            "tokens.revoke",
+            "POST",
+            f"/account/api-tokens/{owners_token.id}/revoke",
+            outcome_for(anonymous="login", signed_in="404", owner="ok"),
+        ),
+        # The JSON API reads a bearer token, never the session: without a token, everyone is
+        # 401, signed in or not (what each token may read: test_api_token_matrix).
+        Route("api.openapi_document", "GET", "/api/v1/openapi.json", outcome_for(everyone="ok")),
+        Route("api.providers", "GET", "/api/v1/providers", outcome_for(everyone="401")),
+        Route(
+            "api.provider_assessments",
+            "GET",
+            f"/api/v1/providers/{organisation.id}/assessments",
+            outcome_for(everyone="401"),
+        ),
+        Route(
+            "api.assessment",
+            "GET",
+            f"/api/v1/assessments/{assessment.id}",
+            outcome_for(everyone="401"),
+        ),
+        *[
+            Route(
+                endpoint,
+                "GET",
+                url,
+                outcome_for(
+                    anonymous="login",
+                    signed_in="403",
+                    commissioner="404",
+                    shared_commissioner="ok",
+                    association="403",
+                ),
+            )
+            for endpoint, url in (
+                ("shared.index", f"{p}/"),
+                ("shared.assessment", c),
+                ("shared.progress_edition", f"{p}/progress/homecare"),
+                ("shared.action_list", f"{p}/actions"),
+                ("shared.action_plan", f"{c}/action-plan.pdf"),
+                ("shared.assessment_report", f"{c}/report.pdf"),
+            )
+        ],
         # Destructive routes last.
         Route(
             "memberships.leave",
@@ -668,3 +733,58 @@ def test_a_view_without_a_rule_is_refused(app, client):
 
     app.register_blueprint(bp)
     assert client.get("/forgotten").status_code == 403
+
+
+def test_api_token_matrix(client, scene, homecare):
+    """Every API endpoint, for a token of every kind of visitor (and none, and a revoked one):
+    200, 401, 403 (wrong kind of organisation for the endpoint) or 404 (out of reach)."""
+    from p4p.tokens import service as tokens
+    from tests.helpers import completed_assessment
+
+    people, _ = scene
+    matrix = people["owner"].organisation.id
+    completed = completed_assessment(
+        people["owner"], homecare, "Completed", lambda i, s: ("doing", "note")
+    )
+    draft = db.session.scalar(select(Assessment).where(Assessment.status == "draft"))
+    secrets = {name: tokens.create(user, "matrix").secret for name, user in people.items()}
+    revoked = tokens.create(people["commissioner"], "revoked")
+    tokens.revoke(people["commissioner"].id, revoked.token.id)
+    secrets["revoked token"] = revoked.secret
+    secrets["no token"] = None
+    db.session.commit()
+
+    team = {"owner", "manager", "contributor", "viewer"}
+    nobody = {"no token": "401", "revoked token": "401"}
+
+    def expect(team_: str, other: str, commissioner: str, shared: str) -> dict[str, str]:
+        return {
+            **{name: team_ for name in team},
+            "other_provider": other,
+            "commissioner": commissioner,
+            "shared_commissioner": shared,
+            "association": "403",  # API_READ: providers and commissioners only
+            "operator": "403",  # in no organisation: reaches nothing
+            **nobody,
+        }
+
+    endpoints = {
+        "/api/v1/openapi.json": {name: "200" for name in secrets},
+        "/api/v1/providers": expect("403", "403", "200", "200"),
+        f"/api/v1/providers/{matrix}/assessments": expect("200", "404", "404", "200"),
+        f"/api/v1/assessments/{completed.id}": expect("200", "404", "404", "200"),
+        f"/api/v1/assessments/{draft.id}": expect("404", "404", "404", "404"),
+        "/api/v1/assessments/99999": expect("404", "404", "404", "404"),
+    }
+    wrong = []
+    for url, expected in endpoints.items():
+        assert set(expected) == set(secrets), url
+        for name, secret in secrets.items():
+            headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+            response = client.get(url, headers=headers)
+            assert response.mimetype == "application/json"
+            if str(response.status_code) != expected[name]:
+                wrong.append(
+                    f"{name} GET {url}: expected {expected[name]}, got {response.status_code}"
+                )
+    assert not wrong, "\n".join(wrong)

@@ -423,7 +423,7 @@ def test_section_page_query_count_does_not_grow_with_statements(
     assert len(queries) <= 12
 
 
-def test_dashboard_query_count_is_bounded(client, world, count_queries, runner):
+def test_dashboard_query_count_is_bounded(client, world, count_queries, runner, empty_catalogue):
     world.load_checklists()
     assert runner.invoke(args=["demo"]).exit_code == 0
     from p4p.auth.models import User

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 
 from p4p import access
 from p4p.forms import ConfirmForm
+from p4p.shared import service as shared
 from p4p.sharing import service as sharing
 
 bp = access.protect(Blueprint("commissioning", __name__, url_prefix="/commissioning"))
@@ -20,6 +21,7 @@ def index():
         organisation=organisation,
         sharing=sharing.sharing_count(organisation.id),
         code=sharing.current_code(organisation.id),
+        shares=shared.sharing_with(organisation.id),
     )
 
 

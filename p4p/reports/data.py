@@ -1,4 +1,9 @@
-"""Plain data for the PDF templates (never ORM objects): what each document says."""
+"""Plain data for the PDF templates (never ORM objects): what each document says.
+
+What a document shows of people follows `tenancy.shows_personal`: to the provider itself and a
+full-scope commissioner, evidence notes, action leads, how people are involved and reasons for
+dropping an action; to a summary-scope commissioner none of these (they are left out of the
+data, not only hidden by the template). Staff names (who completed or rated) are never shown."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 
-from p4p import scoring
+from p4p import scoring, tenancy
 from p4p.actions import service as actions
 from p4p.actions.models import Action
 from p4p.assessments import service as assessments
@@ -38,8 +43,15 @@ def actions_per_statement() -> int:
     return int(current_app.config["PDF_ACTIONS_PER_STATEMENT"])
 
 
-def csv_path(assessment: Assessment) -> str:
+def csv_path(assessment: Assessment) -> str | None:
+    """Where the provider downloads every action; only its own documents name it."""
+    if tenancy.scope_of(assessment.organisation_id) != tenancy.OWN:
+        return None
     return f"/assessments/{assessment.id}/actions.csv"
+
+
+def _personal(text: str | None, personal: bool) -> str:
+    return (text or "") if personal else ""
 
 
 def _common(assessment: Assessment) -> dict[str, Any]:
@@ -52,6 +64,7 @@ def _common(assessment: Assessment) -> dict[str, Any]:
     # What a document holds is bounded: at most this many actions for each statement (the most
     # urgent); the others are counted, and every one is in the CSV download.
     cap = actions_per_statement()
+    personal = tenancy.shows_personal(assessment.organisation_id)
     sections = []
     every: list[Action] = []
     not_shown = 0
@@ -68,13 +81,13 @@ def _common(assessment: Assessment) -> dict[str, Any]:
                         "statement": statement.text,
                         "rating": current,
                         "what": action.what,
-                        "lead": action.lead,
+                        "lead": _personal(action.lead, personal),
                         "due": day(action.due_on),
                         "status": action.status_enum.label,
                         "completed": day(action.completed_on),
                         "overdue": action.is_overdue(today),
-                        "involvement": action.involvement,
-                        "drop_reason": action.drop_reason,
+                        "involvement": _personal(action.involvement, personal),
+                        "drop_reason": _personal(action.drop_reason, personal),
                     }
                 )
             if len(found) > cap:
@@ -115,6 +128,7 @@ def _common(assessment: Assessment) -> dict[str, Any]:
         "actions_not_shown": not_shown,
         "csv_path": csv_path(assessment),
         "generated_on": day(today),
+        "personal": personal,
         "_ratings": ratings,
         "_result": result,
     }
@@ -135,6 +149,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     ratings, result = common["_ratings"], common["_result"]
     version = assessment.version
     checklist = version.content
+    personal = common["personal"]
     data = _public(common)
     data["document_title"] = f"Assessment report: {data['provider']}, {data['title']}"
     data["statement_sections"] = [
@@ -145,7 +160,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
                     "text": s.text,
                     "stage": checklist.stage(s.stage).label if checklist.stage(s.stage) else "",
                     "rating": assessments.answer_label(checklist, ratings.get(s.key)),
-                    "note": ratings[s.key].note if s.key in ratings else "",
+                    "note": _personal(ratings[s.key].note, personal) if s.key in ratings else "",
                 }
                 for s in section.statements
             ],
@@ -216,7 +231,11 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
             "removed": [_change(c) for c in changes.removed],
             "applies": [_change(c) for c in changes.applies],
             "actions_completed": [
-                {"what": a.what, "lead": a.lead, "completed": day(a.completed_on)}
+                {
+                    "what": a.what,
+                    "lead": _personal(a.lead, personal),
+                    "completed": day(a.completed_on),
+                }
                 for a in changes.actions_completed
             ],
         }

@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
+from p4p import tenancy
 from p4p.actions.models import Action
 from p4p.actions.service import today
 from p4p.assessments.models import Assessment, Rating
@@ -50,7 +51,9 @@ def file_name(assessment: Assessment, kind: str) -> str:
 def fingerprint(assessment: Assessment, kind: str) -> str:
     """A hash of everything the document shows, without building it: the assessment and its
     ratings, the edition's actions, the completed assessments of its history, the day (overdue
-    marks, generation date) and the print templates."""
+    marks, generation date), the print templates, and who it is for: the provider itself, or a
+    commissioner and its share's scope (a summary-scope document leaves out evidence notes and
+    names, so it must never be served for a full-scope or own request, nor the other way)."""
     version = assessment.version
     ratings = db.session.execute(
         select(func.count(Rating.id), func.max(Rating.updated_dt), func.sum(Rating.revision)).where(
@@ -72,6 +75,8 @@ def fingerprint(assessment: Assessment, kind: str) -> str:
     ).one()
     parts = {
         "kind": kind,
+        "audience": tenancy.audience(assessment.organisation_id),
+        "personal": tenancy.shows_personal(assessment.organisation_id),
         "templates": pdf.templates_fingerprint(str(Path(current_app.template_folder) / "pdf")),
         "assessment": [
             assessment.id,

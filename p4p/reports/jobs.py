@@ -55,13 +55,22 @@ def time_limit() -> float:
 # --- the web side: asking for a document ---------------------------------------------------
 
 
-def request_render(assessment: Assessment, kind: str, key: str) -> RenderJob:
+def request_render(
+    assessment: Assessment, kind: str, key: str, organisation_id: int | None = None
+) -> RenderJob:
     """The render job for this document (fingerprint `key`), recorded if new, queued again if
-    its file has since been pruned or it failed long enough ago. Flushes, never commits."""
+    its file has since been pruned or it failed long enough ago. Flushes, never commits.
+
+    The job belongs to the organisation that asks (`organisation_id`, by default the
+    assessment's own): a commissioner may read a sharing provider's assessment but never
+    write the provider's rows, so its document is its own job, rendered with its own reach
+    (the fingerprint names the viewer and scope, so each audience has its own job and file)."""
     reach = tenancy.current()
     if reach is None:
         raise tenancy.Unscoped("a render asked for with no reach set")
-    if not reach.can_write(assessment.organisation_id):
+    if organisation_id is None:
+        organisation_id = assessment.organisation_id
+    if not (reach.can_write(organisation_id) and reach.can_read(assessment.organisation_id)):
         raise tenancy.OutOfReach()
     # A queued job for an earlier state of the same document would make a file nobody asks for.
     db.session.execute(
@@ -79,7 +88,7 @@ def request_render(assessment: Assessment, kind: str, key: str) -> RenderJob:
         insert(RenderJob)
         .values(
             fingerprint=key,
-            organisation_id=assessment.organisation_id,
+            organisation_id=organisation_id,
             assessment_id=assessment.id,
             kind=kind,
             status=JobStatus.QUEUED.value,
@@ -231,8 +240,9 @@ def _finish(job_id: int, status: JobStatus, error: str = "") -> None:
 
 
 def run(job: Claimed) -> JobStatus:
-    """Make one claimed job's document, reading only its organisation's data."""
-    with tenancy.within(tenancy.organisation(job.organisation_id)):
+    """Make one claimed job's document with the reach of the organisation that asked for it:
+    its own data, and for a commissioner the providers sharing with it now, within scope."""
+    with tenancy.within(tenancy.acting_for(job.organisation_id)):
         try:
             try:
                 assessment = assessments.get_assessment(job.assessment_id)

@@ -7,10 +7,14 @@ refreshes itself; once the file exists, the same address sends it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from p4p import access
 from p4p.assessments import service as assessments
+from p4p.assessments.models import Assessment
 from p4p.reports import data as report_data
 from p4p.reports import jobs, pdf
 from p4p.reports.documents import file_name, fingerprint
@@ -24,21 +28,40 @@ ENDPOINTS = {"action-plan": "reports.action_plan", "assessment-report": "reports
 REFRESH_SECONDS = 3
 
 
-def _send(assessment_id: int, kind: str):
-    assessment = assessments.get_assessment(assessment_id)
+@dataclass(frozen=True)
+class Addresses:
+    """Where a document's pages point: the file itself, the way back, the CSV (if any)."""
+
+    file: str
+    waiting: str
+    back: str
+    csv: str | None
+
+
+def send_document(
+    assessment: Assessment,
+    kind: str,
+    addresses: Addresses,
+    *,
+    for_organisation: int | None = None,
+    on_sent: Callable[[], None] | None = None,
+) -> Response:
+    """The document from the cache (200, or 304 when unchanged), or a job queued for the
+    asking organisation (`for_organisation`, by default the assessment's own) and a page that
+    waits for it. `on_sent` runs when the file itself is sent (a look worth recording)."""
     key = fingerprint(assessment, kind)
     found = pdf.cached(key)
-    url = url_for(ENDPOINTS[kind], assessment_id=assessment.id)
     page = {
         "assessment": assessment,
         "what": TITLES[kind],
-        "url": url,
-        "csv_url": url_for("reports.actions_csv", assessment_id=assessment.id),
+        "url": addresses.file,
+        "back_url": addresses.back,
+        "csv_url": addresses.csv,
     }
     if found is not None and request.args.get("waiting"):
         # The "being prepared" page refreshed to here: a page that sends the browser on to the
         # file once (a download leaves this page in place, so it must not refresh again).
-        return render_template("reports/ready.html", size=len(found.content), **page)
+        return Response(render_template("reports/ready.html", size=len(found.content), **page))
     if found is not None:
         response = Response(found.content, mimetype="application/pdf")
         response.set_etag(found.etag)
@@ -47,9 +70,12 @@ def _send(assessment_id: int, kind: str):
         )
         response.headers["Cache-Control"] = "private, no-cache"
         response.headers["X-P4P-Cache"] = "hit"
-        return response.make_conditional(request)
+        response = response.make_conditional(request)
+        if on_sent is not None and response.status_code == 200:
+            on_sent()
+        return response
 
-    job = jobs.request_render(assessment, kind, key)
+    job = jobs.request_render(assessment, kind, key, for_organisation)
     if job.status == JobStatus.FAILED.value:
         body = render_template("reports/failed.html", job=job, retry_at=jobs.retry_at(job), **page)
         response = Response(body, status=503)
@@ -59,7 +85,7 @@ def _send(assessment_id: int, kind: str):
             "reports/preparing.html",
             job=job,
             refresh=REFRESH_SECONDS,
-            waiting_url=url_for(ENDPOINTS[kind], assessment_id=assessment.id, waiting=1),
+            waiting_url=addresses.waiting,
             **page,
         )
         response = Response(body, status=202)
@@ -70,6 +96,18 @@ def _send(assessment_id: int, kind: str):
             response.call_on_close(worker.wake)
     response.headers["X-P4P-Cache"] = "queued"
     return response
+
+
+def _send(assessment_id: int, kind: str) -> Response:
+    assessment = assessments.get_assessment(assessment_id)
+    endpoint = ENDPOINTS[kind]
+    addresses = Addresses(
+        file=url_for(endpoint, assessment_id=assessment.id),
+        waiting=url_for(endpoint, assessment_id=assessment.id, waiting=1),
+        back=url_for("assessments.show", assessment_id=assessment.id),
+        csv=url_for("reports.actions_csv", assessment_id=assessment.id),
+    )
+    return send_document(assessment, kind, addresses)
 
 
 @bp.get("/assessments/<id:assessment_id>/action-plan.pdf")

@@ -63,8 +63,10 @@ def record_section_posts(page: Page) -> list[str]:
     return posts
 
 
-def sign_up(page: Page, organisation: str, email: str) -> None:
+def sign_up(page: Page, organisation: str, email: str, *, commissioner: bool = False) -> None:
     page.goto("/signup")
+    if commissioner:
+        page.get_by_label(re.compile("^We commission care")).check()
     page.get_by_label("Name of your service or organisation").fill(organisation)
     page.get_by_label("Your name").fill("Owner Person")
     page.get_by_label("E-mail address").fill(email)

@@ -18,6 +18,8 @@ from tests.browser.helpers import (
 NARROW = {"width": 320, "height": 640}
 ORGANISATION = "Supercalifragilisticexpialidocious Personalised Homecare Cooperative"
 OWNER = "the.owner.with.a.remarkably.long.address@supercalifragilistic-homecare.example"
+COUNCIL = "Northshire Metropolitan Borough Council Adult Social Care Commissioning"
+COMMISSIONER = "commissioning.officer.with.a.long.address@northshire-council.example"
 INVITED = "a.colleague.with.an.even.longer.e-mail.address@supercalifragilistic-homecare.example"
 
 
@@ -139,6 +141,35 @@ def test_every_page_fits_a_320_px_screen(browser, live_server):
         expect(visitor.get_by_role("heading", level=1)).to_contain_text("Join")
         assert_fits(visitor, "join")
         assert_accessible(visitor)
+
+        # A commissioner the provider shares with in the full scope, and its view of it.
+        commissioner_context, commissioner = narrow_page(browser, live_server)
+        try:
+            sign_up(commissioner, COUNCIL, COMMISSIONER, commissioner=True)
+            code = commissioner.locator("strong.code").inner_text()
+            page.goto("/sharing/")
+            page.get_by_label("Code", exact=True).fill(code)
+            page.get_by_role("button", name="Check the code").click()
+            page.get_by_label(re.compile("^Full")).check()
+            page.get_by_role("button", name=f"Share with {COUNCIL}").click()
+            commissioner.goto("/commissioning/")
+            commissioner.get_by_role("link", name=ORGANISATION).click()
+            expect(commissioner.get_by_role("heading", level=1)).to_have_text(ORGANISATION)
+            assert_fits(commissioner, "a sharing provider")
+            assert_accessible(commissioner)
+            commissioner.get_by_role("link", name="Winter 2027", exact=True).click()
+            assert_fits(commissioner, "a shared assessment")
+            assert_accessible(commissioner)
+            commissioner.get_by_role("link", name="Progress over time").click()
+            assert_fits(commissioner, "a shared provider's progress")
+            assert_accessible(commissioner)
+            commissioner.get_by_role("link", name=ORGANISATION).click()
+            commissioner.get_by_role("link", name="Improvement actions").click()
+            expect(commissioner.locator("main")).to_contain_text("Robin Rota")
+            assert_fits(commissioner, "a shared provider's actions")
+            assert_accessible(commissioner)
+        finally:
+            commissioner_context.close()
     finally:
         context.close()
         visitor_context.close()

@@ -2,7 +2,7 @@
 count statements that do not apply
 
 Revision ID: e6b2c8d4f1a7
-Revises: b3d7f1a5c9e8
+Revises: f5b8d2e6a1c7
 Create Date: 2026-11-27 11:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e6b2c8d4f1a7"
-down_revision = "b3d7f1a5c9e8"
+down_revision = "f5b8d2e6a1c7"
 branch_labels = None
 depends_on = None
 
