@@ -153,7 +153,12 @@ def test_demo_on_a_newer_version_has_a_draft_with_a_short_review_list(
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["demo"]).exit_code == 0
-    found = db.session.scalars(select(Assessment).order_by(Assessment.created_dt)).all()
+    found = db.session.scalars(
+        select(Assessment)
+        .join(Organisation, Assessment.organisation_id == Organisation.id)
+        .where(Organisation.name == ORGANISATION)
+        .order_by(Assessment.created_dt)
+    ).all()
     assert [(a.status, a.version.version) for a in found] == [("completed", "1.0.0")] * 3 + [
         ("draft", "2.0.0")
     ]
