@@ -3,6 +3,10 @@
 Ratings are drawn from a seeded random source so every run builds the same story: each
 statement has a fixed "readiness", and the chance of being at the top of the scale rises at
 each assessment, faster for the earlier stages.
+
+The completed assessments use homecare 1.0.0 (the version the demo's story began with); when a
+newer version is loaded, the draft is on the newest, started from the last completed one, so
+its answers are carried across versions and a few wait in its review list.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ ASSESSMENTS = [
     ("Summer 2026", 4, (1.0, 1.0, 0.4), (1.0, 1.0, 0.8)),
 ]
 DRAFT = "Winter 2026"
+FIRST_VERSION = "1.0.0"
+# Carried ratings the team has not yet reviewed in the draft on a newer version (the others
+# they have confirmed), so that the demo shows a short review list.
+REVIEW_LEFT = 3
+NOT_APPLICABLE_REASON = (
+    "Our council does not commission this here: nobody we support has one, so we cannot offer it."
+)
 
 
 def demo_password() -> str:
@@ -73,7 +84,9 @@ def build(password: str) -> Organisation:
     checklist = db.session.scalar(select(Checklist).where(Checklist.key == "homecare"))
     if checklist is None or not checklist.versions:
         raise click.ClickException("Load the checklists first: flask --app p4p checklists load")
-    version = checklist.versions[-1]
+    # The story's completed assessments are on 1.0.0; the draft is on the newest version.
+    newest = checklist.versions[-1]
+    version = next((v for v in checklist.versions if v.version == FIRST_VERSION), newest)
     content = version.content
     stage_index = {stage.key: i for i, stage in enumerate(content.stages)}
     statements = list(content.statements())
@@ -120,22 +133,62 @@ def build(password: str) -> Organisation:
     _plan_actions(completed_assessments, users, rng, now)
     # The draft starts from the last completed assessment, as a manager would start it; the
     # team has been through the first two sections since.
-    draft = start(organisation.id, version, DRAFT, owner.id, previous=assessment)
+    draft = start(organisation.id, newest, DRAFT, owner.id, previous=assessment)
     draft.created_dt = now - timedelta(days=6)
+    _work_on_draft(draft, rng, now)
+    db.session.flush()
+    return organisation
+
+
+def _work_on_draft(draft: Assessment, rng: random.Random, now) -> None:
+    """The first two sections rated at the top (a statement that may not apply answered "Does
+    not apply here"), and every carried rating in review confirmed but the first few."""
+    content = draft.version.content
     ratings = {
         r.statement_id: r
         for r in db.session.scalars(select(Rating).where(Rating.assessment_id == draft.id))
     }
+    in_review = [r for r in ratings.values() if r.review_relation]
+    in_review.sort(key=lambda r: [s.id for s in content.statements()].index(r.statement_id))
+    for rating in in_review[REVIEW_LEFT:]:
+        rating.carried_over = False
+        rating.revision = 2
     for section in content.sections[:2]:
         for statement in section.statements:
-            rating = ratings[statement.id]
+            rating = ratings.get(statement.id)
+            if rating is not None and rating.review_relation and rating.carried_over:
+                continue  # still to review
+            if rating is None:
+                rating = Rating(
+                    organisation_id=draft.organisation_id,
+                    assessment_id=draft.id,
+                    statement_id=statement.id,
+                    revision=1,
+                )
+                db.session.add(rating)
             rating.scale_key = content.top.key
             rating.note = _note(statement, 2, rng)
             rating.carried_over = False
             rating.revision = 2
             rating.updated_dt = now - timedelta(days=rng.randint(1, 5))
-    db.session.flush()
-    return organisation
+    maybe = next((s for s in content.statements() if s.may_not_apply), None)
+    if maybe is not None:
+        rating = ratings.get(maybe.id)
+        if rating is None:
+            rating = Rating(
+                organisation_id=draft.organisation_id,
+                assessment_id=draft.id,
+                statement_id=maybe.id,
+                revision=1,
+                note="",
+            )
+            db.session.add(rating)
+        rating.scale_key = None
+        rating.not_applicable_reason = NOT_APPLICABLE_REASON
+        rating.carried_over = False
+        rating.review_relation = rating.review_from_key = None
+        rating.revision = 2
+        rating.updated_dt = now - timedelta(days=2)
 
 
 ACTION_TEXTS = [

@@ -3,12 +3,14 @@
 The stage rule, as users see it: a stage is reached when every statement of that stage and of
 every stage before it is rated at the top of the scale. A section's score is the points its
 ratings scored out of the points possible (every statement at the top of the scale).
-Unrated statements score nothing and do not count towards a stage.
+Unrated statements score nothing and do not count towards a stage. A statement answered "Does
+not apply here" counts in neither the points possible nor a stage (nor in `total`); it is
+counted apart (`not_applicable`), so that pages can say so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from p4p.catalogue.content import (
@@ -47,6 +49,7 @@ class Score:
     possible: int
     rated: int
     total: int
+    not_applicable: int = 0
 
     @property
     def percent(self) -> int:
@@ -125,14 +128,20 @@ class Result:
         return tuple((s, tuple(groups[s.key])) for s in self.sections if groups[s.key])
 
 
-def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
-    """Score `ratings` (statement key -> scale key, or None when unrated)."""
+def score(
+    checklist: ChecklistDef,
+    ratings: Mapping[str, str | None],
+    not_applicable: Collection[str] = (),
+) -> Result:
+    """Score `ratings` (statement key -> scale key, or None when unrated); the statements keyed
+    in `not_applicable` do not apply here (only those that may not apply are taken so)."""
     points_for = {option.key: option.points for option in checklist.scale}
     top_key = checklist.top.key
+    skipped = {st.key for st in checklist.statements() if st.may_not_apply} & set(not_applicable)
 
     section_scores = []
     for section in checklist.sections:
-        keys = [statement.key for statement in section.statements]
+        keys = [statement.key for statement in section.statements if statement.key not in skipped]
         rated = [points_for[ratings[key]] for key in keys if ratings.get(key) in points_for]
         section_scores.append(
             SectionScore(
@@ -142,6 +151,7 @@ def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
                 possible=len(keys) * checklist.top.points,
                 rated=len(rated),
                 total=len(keys),
+                not_applicable=len(section.statements) - len(keys),
             )
         )
     overall = Score(
@@ -149,6 +159,7 @@ def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
         possible=sum(s.possible for s in section_scores),
         rated=sum(s.rated for s in section_scores),
         total=sum(s.total for s in section_scores),
+        not_applicable=sum(s.not_applicable for s in section_scores),
     )
 
     by_stage: dict[str, list[tuple[SectionDef, StatementDef]]] = {
@@ -156,7 +167,7 @@ def score(checklist: ChecklistDef, ratings: Mapping[str, str | None]) -> Result:
     }
     for section in checklist.sections:
         for statement in section.statements:
-            if statement.stage in by_stage:
+            if statement.stage in by_stage and statement.key not in skipped:
                 by_stage[statement.stage].append((section, statement))
 
     progress = tuple(

@@ -201,3 +201,36 @@ def download_pdf(client: FlaskClient, url: str, **kwargs):
         response = client.get(url, **kwargs)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response
+
+
+def homecare_next(root: Path, source: Path) -> Path:
+    """A folder holding homecare 1.0.0 (copied from `source`, the published checklists) and a
+    made-up homecare 2.0.0 derived from it for tests of carrying answers, whatever the real
+    next version says: the first statement narrowed under a new key, the second section's
+    second statement broadened under a new key, the first section's fourth statement removed
+    with a reason, and the third section's first statement allowed not to apply."""
+    import yaml
+
+    text = (source / "homecare" / "1.0.0.yaml").read_text()
+    folder = root / "homecare"
+    folder.mkdir(parents=True)
+    (folder / "1.0.0.yaml").write_text(text)
+    content = yaml.safe_load(text)
+    content["version"] = "2.0.0"
+    sections = content["sections"]
+    first = sections[0]["statements"][0]
+    first["from"] = [{"key": first["key"], "relation": "narrower"}]
+    first["key"] = "hc-first-talk"
+    broad = sections[1]["statements"][1]
+    broad["from"] = [{"key": broad["key"], "relation": "broader"}]
+    broad["key"] = "hc-with-not-for"
+    gone = sections[0]["statements"].pop(3)
+    content["removed"] = [{"key": gone["key"], "reason": "Folded into the first conversation."}]
+    sections[2]["statements"][0]["may-not-apply"] = True
+
+    class Plain(yaml.SafeDumper):
+        def ignore_aliases(self, data):
+            return True
+
+    (folder / "2.0.0.yaml").write_text(yaml.dump(content, Dumper=Plain, allow_unicode=True))
+    return root

@@ -154,6 +154,12 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="ok"),
         ),
         Route(
+            "catalogue.changes",
+            "GET",
+            "/checklists/homecare/changes",
+            outcome_for(anonymous="login", signed_in="ok"),
+        ),
+        Route(
             "team.index",
             "GET",
             "/team/",

@@ -1,6 +1,7 @@
 """Operator commands: users, assessments list, demo."""
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -139,3 +140,37 @@ def test_p4p_console_script_offers_the_same_commands():
     )
     assert result.returncode == 0, result.stderr
     assert "validate" in result.stdout and "load" in result.stdout
+
+
+def test_demo_on_a_newer_version_has_a_draft_with_a_short_review_list(
+    runner, world, empty_catalogue, tmp_path, client
+):
+    from p4p.assessments import service as assessments
+    from p4p.demo import NOT_APPLICABLE_REASON, REVIEW_LEFT
+    from tests.helpers import homecare_next
+
+    world.load_checklists(homecare_next(tmp_path, Path(world.app.config["CHECKLISTS_DIR"])))
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    found = db.session.scalars(
+        select(Assessment)
+        .join(Organisation, Assessment.organisation_id == Organisation.id)
+        .where(Organisation.name == ORGANISATION)
+        .order_by(Assessment.created_dt)
+    ).all()
+    assert [(a.status, a.version.version) for a in found] == [("completed", "1.0.0")] * 3 + [
+        ("draft", "2.0.0")
+    ]
+    draft = found[-1]
+    assert draft.started_from_id == found[-2].id
+    ratings = assessments.ratings_by_key(draft)
+    review = assessments.review_list(draft.version.content, ratings)
+    assert [s.key for s in review] == ["hc-first-talk", "hc-with-not-for"][:REVIEW_LEFT]
+    assert [why for _, why in assessments.not_applicable_list(draft.version.content, ratings)] == [
+        NOT_APPLICABLE_REASON
+    ]
+    manager = db.session.scalar(select(User).where(User.email == PEOPLE[0][0]))
+    sign_in(client, manager, password="p4p-demo-password")
+    page = client.get(f"/assessments/{draft.id}").get_data(as_text=True)
+    assert "2 carried ratings to review" in page and "No longer in the checklist (1)" in page

@@ -10,6 +10,8 @@ from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import ChecklistVersion
 
 NOT_RATED = ""
+# The choice "Does not apply here": not a possible scale key (those start with a letter).
+NOT_APPLICABLE = "-not-applicable"
 
 
 class NewAssessmentForm(FlaskForm):
@@ -45,6 +47,8 @@ class RatingForm(Form):
 
     scale = RadioField("Where are we?", default=NOT_RATED)
     note = TextAreaField("Evidence note")
+    # Only on statements that may not apply; required when "Does not apply here" is chosen.
+    reason = TextAreaField("If it does not apply here, why not?")
     # The revision the page showed; ASCII digits only ("²" is a digit to str.isdigit).
     revision = HiddenField(
         validators=[
@@ -68,7 +72,20 @@ class RatingForm(Form):
 
     @property
     def scale_key(self) -> str | None:
-        return None if self.scale.data in (None, NOT_RATED) else self.scale.data
+        return None if self.scale.data in (None, NOT_RATED, NOT_APPLICABLE) else self.scale.data
+
+    @property
+    def not_applicable_reason(self) -> str | None:
+        """Why it does not apply, when "Does not apply here" is chosen; otherwise None."""
+        return (self.reason.data or "").strip() if self.scale.data == NOT_APPLICABLE else None
+
+    def validate_reason(self, field) -> None:
+        if self.scale.data == NOT_APPLICABLE and not (field.data or "").strip():
+            raise ValidationError(
+                "Say why this does not apply here: the reason is shown wherever this assessment "
+                "is read, so that nobody takes it for a gap left unrated."
+            )
+        self.validate_note(field)
 
     def validate_note(self, field) -> None:
         limit = current_app.config["NOTE_MAX_LENGTH"]
@@ -80,10 +97,14 @@ class RatingForm(Form):
 
 
 def rating_form(statement_key: str, checklist: ChecklistDef, **kwargs) -> RatingForm:
+    """The statement's rating form; "Does not apply here" is a choice only where the checklist
+    says the statement may not apply, so any other statement refuses it (a 400)."""
     form = RatingForm(prefix=f"{statement_key}-", **kwargs)
-    form.scale.choices = [SelectChoice(o.key, o.label) for o in checklist.scale] + [
-        SelectChoice(NOT_RATED, "Not rated yet")
-    ]
+    choices = [SelectChoice(o.key, o.label) for o in checklist.scale]
+    statement = checklist.statement(statement_key)
+    if statement is not None and statement.may_not_apply:
+        choices.append(SelectChoice(NOT_APPLICABLE, "Does not apply here"))
+    form.scale.choices = [*choices, SelectChoice(NOT_RATED, "Not rated yet")]
     return form
 
 

@@ -104,6 +104,13 @@ class Rating(TenantOwned, db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
     # Copied from the previous assessment and not yet confirmed or changed by anyone.
     carried_over: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "Does not apply here", and why (only for statements that may not apply): the statement
+    # then counts in neither the points possible nor a stage. None: it applies.
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
+    # Carried from a statement of an earlier version that is not equal to this one (narrower,
+    # broader, related): the provider must confirm or change it before completing.
+    review_from_key: Mapped[str | None] = mapped_column(String(40))
+    review_relation: Mapped[str | None] = mapped_column(String(20))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -130,6 +137,8 @@ class SectionResult(TenantOwned, db.Model):
     possible: Mapped[int] = mapped_column(Integer)
     rated: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(Integer)
+    # Statements answered "Does not apply here" (counted in neither `total` nor `possible`).
+    not_applicable: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     assessment: Mapped[Assessment] = relationship(back_populates="section_results")
 

@@ -21,6 +21,7 @@ from p4p import access, ratelimits, scoring
 from p4p.actions import service as actions
 from p4p.assessments import service
 from p4p.assessments.forms import (
+    NOT_APPLICABLE,
     NOT_RATED,
     NewAssessmentForm,
     RatingForm,
@@ -96,11 +97,16 @@ def new():
 @access.rule(access.ASSESSMENT_READ)
 def show(assessment_id: int):
     assessment = service.get_assessment(assessment_id)
-    outcome = service.result(assessment)
+    ratings = service.ratings_by_key(assessment)
+    outcome = service.result(assessment, ratings)
+    checklist = assessment.version.content
     return render_template(
         "assessments/show.html",
         assessment=assessment,
         result=outcome,
+        review=service.review_list(checklist, ratings),
+        not_applicable=service.not_applicable_list(checklist, ratings),
+        left_behind=service.left_behind(assessment),
         sections=zip(assessment.version.content.sections, outcome.sections, strict=True),
         confirm_form=ConfirmForm(),
     )
@@ -132,9 +138,11 @@ def _section(
 def _saved_data(rating: Rating | None) -> dict:
     if rating is None:
         return {"scale": NOT_RATED, "note": "", "revision": "0"}
+    not_applicable = rating.not_applicable_reason is not None
     return {
-        "scale": rating.scale_key or NOT_RATED,
+        "scale": NOT_APPLICABLE if not_applicable else rating.scale_key or NOT_RATED,
         "note": rating.note,
+        "reason": rating.not_applicable_reason or "",
         "revision": str(rating.revision),
     }
 
@@ -152,9 +160,14 @@ def _render_section(assessment, section, items, status=200, message=None):
             section_form=SectionForm(),
             statement_form=StatementSaveForm(),
             message=message,
-            rated=sum(1 for i in items if i.rating and i.rating.scale_key),
+            rated=sum(1 for i in items if service.answered(i.rating)),
             carried=sum(
-                1 for i in items if i.rating and i.rating.carried_over and i.rating.scale_key
+                1
+                for i in items
+                if i.rating
+                and i.rating.carried_over
+                and i.rating.scale_key
+                and not service.in_review(i.rating)
             ),
             confirm_form=ConfirmForm(),
             actions=actions.for_statements(
@@ -253,6 +266,7 @@ def save_section(assessment_id: int, key: str):
             int(form.revision.data),
             current_user.id,
             bool(form.confirm.data),
+            not_applicable_reason=form.not_applicable_reason,
         )
         if outcome.conflict is not None:
             conflicts += 1
@@ -332,6 +346,7 @@ def save_statement(assessment_id: int, key: str):
         int(form.revision.data),
         current_user.id,
         bool(form.confirm.data),
+        not_applicable_reason=form.not_applicable_reason,
     )
     if outcome.conflict is not None:
         conflict_form = rating_form(
@@ -339,8 +354,9 @@ def save_statement(assessment_id: int, key: str):
             checklist,
             formdata=MultiDict(
                 {
-                    f"{statement.key}-scale": scale_key or NOT_RATED,
+                    f"{statement.key}-scale": form.scale.data or NOT_RATED,
                     f"{statement.key}-note": note,
+                    f"{statement.key}-reason": form.reason.data or "",
                     f"{statement.key}-revision": str(outcome.conflict.revision),
                     f"{statement.key}-resolve": "mine",
                 }
@@ -369,6 +385,7 @@ def complete(assessment_id: int):
     checklist = assessment.version.content
     ratings = service.ratings_by_key(assessment)
     unrated = service.unrated_statements(checklist, ratings)
+    review = service.review_list(checklist, ratings)
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -376,7 +393,7 @@ def complete(assessment_id: int):
         try:
             service.complete(assessment, current_user.id)
         except service.Incomplete as error:
-            unrated, status = error.unrated, 422
+            unrated, review, status = error.unrated, error.review, 422
         except service.AssessmentLocked:
             return redirect(url_for("assessments.result", assessment_id=assessment.id))
         else:
@@ -385,7 +402,9 @@ def complete(assessment_id: int):
     carried = [
         statement
         for statement in checklist.statements()
-        if statement.key in ratings and ratings[statement.key].carried_over
+        if statement.key in ratings
+        and ratings[statement.key].carried_over
+        and not service.in_review(ratings[statement.key])
     ]
     return render_template(
         "assessments/complete.html",
@@ -393,6 +412,8 @@ def complete(assessment_id: int):
         checklist=checklist,
         unrated=_by_section(checklist, unrated),
         unrated_count=len(unrated),
+        review=_by_section(checklist, review),
+        review_count=len(review),
         carried=_by_section(checklist, carried),
         carried_count=len(carried),
         form=form,
@@ -415,13 +436,15 @@ def _by_section(
 @access.rule(access.ASSESSMENT_READ)
 def result(assessment_id: int):
     assessment = service.get_assessment(assessment_id)
-    outcome = service.result(assessment)
+    ratings = service.ratings_by_key(assessment)
+    outcome = service.result(assessment, ratings)
     checklist = assessment.version.content
     return render_template(
         "assessments/result.html",
         assessment=assessment,
         checklist=checklist,
         result=outcome,
+        not_applicable=service.not_applicable_list(checklist, ratings),
         score_rule=scoring.SCORE_RULE,
         actions=actions.for_statements(
             assessment.organisation_id,

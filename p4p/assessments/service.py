@@ -22,6 +22,7 @@ from p4p.assessments.models import (
     Rating,
     SectionResult,
 )
+from p4p.catalogue import carrying, queries
 from p4p.catalogue.content import ChecklistDef, StatementDef
 from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
@@ -86,9 +87,12 @@ def start(
     by_user_id: int,
     previous: Assessment | None = None,
 ) -> Assessment:
-    """Start an assessment, blank or from a completed one (which is never modified): its
-    ratings and notes are copied, marked as carried over until someone confirms or changes them.
-    Statements are matched by key, or through a statement's `from` mapping marked equal."""
+    """Start an assessment, blank or from a completed one (which is never modified).
+
+    From a completed one, its answers are carried along the `from` relations of every version
+    between the two (`p4p.catalogue.carrying`): an equal statement takes the rating and note,
+    marked as carried over until someone confirms or changes them; a narrower, broader or
+    related one takes them into the review list, which must be cleared before completing."""
     assessment = Assessment(
         organisation_id=organisation_id,
         version=version,
@@ -100,34 +104,68 @@ def start(
     db.session.flush()
     if previous is None:
         return assessment
-    earlier = ratings_by_key(previous)
+    chain = queries.chain(previous.version, version)
+    answers = {key: answer_of(rating) for key, rating in ratings_by_key(previous).items()}
     checklist = version.content
     now = utcnow()
-    for statement in checklist.statements():
-        source = earlier.get(statement.key) or next(
-            (
-                earlier[o.key]
-                for o in statement.origins
-                if o.relation == "equal" and o.key in earlier
-            ),
-            None,
-        )
-        if source is None:
-            continue
+    for item in carrying.plan(chain, answers).carried:
+        statement = checklist.statement(item.key)
         db.session.add(
             Rating(
                 organisation_id=organisation_id,
                 assessment_id=assessment.id,
                 statement_id=statement.id,
-                scale_key=source.scale_key if source.scale_key in checklist.scale_keys else None,
-                note=source.note,
+                scale_key=item.answer.scale_key,
+                note=item.answer.note,
+                not_applicable_reason=item.answer.not_applicable_reason,
                 carried_over=True,
+                review_from_key=item.from_key if item.review else None,
+                review_relation=item.relation if item.review else None,
                 updated_by_id=by_user_id,
                 updated_dt=now,
             )
         )
     db.session.flush()
     return assessment
+
+
+@dataclass(frozen=True)
+class LeftBehind:
+    """A statement of the version an assessment was carried from that the new version no longer
+    has: what it said, its last answer, and why it went."""
+
+    key: str
+    text: str
+    rating: str  # the scale label, or "Does not apply here (...)", or "Not rated"
+    reason: str
+    version: str
+
+
+def left_behind(assessment: Assessment) -> list[LeftBehind]:
+    """The statements removed between the assessment this one started from and this one."""
+    previous = assessment.started_from
+    if previous is None or previous.checklist_version_id == assessment.checklist_version_id:
+        return []
+    chain = queries.chain(previous.version, assessment.version)
+    gone = carrying.removed(chain)
+    if not gone:
+        return []
+    ratings = ratings_by_key(previous)
+    old = chain[0]
+    return [
+        LeftBehind(g.key, g.text, answer_label(old, ratings.get(g.key)), g.reason, g.version)
+        for g in gone
+    ]
+
+
+def answer_label(checklist: ChecklistDef, rating: Rating | None) -> str:
+    if rating is not None and rating.not_applicable_reason is not None:
+        return f"Does not apply here ({rating.not_applicable_reason})"
+    return checklist.label_of(rating.scale_key if rating else None)
+
+
+def answer_of(rating: Rating) -> carrying.Answer:
+    return carrying.Answer(rating.scale_key, rating.note, rating.not_applicable_reason)
 
 
 def ratings_by_key(assessment: Assessment, *, fresh: bool = False) -> dict[str, Rating]:
@@ -163,6 +201,8 @@ def confirm_carried_over(assessment: Assessment, section_key: str, by_user_id: i
             Rating.statement_id.in_([s.id for s in section.statements]),
             Rating.carried_over.is_(True),
             Rating.scale_key.is_not(None),
+            # Review items are confirmed one by one, each beside the statement it came from.
+            Rating.review_relation.is_(None),
         )
         .values(
             carried_over=False,
@@ -176,13 +216,15 @@ def confirm_carried_over(assessment: Assessment, section_key: str, by_user_id: i
 
 
 def rated_counts(assessment_ids: list[int]) -> dict[int, int]:
-    """How many statements each assessment has rated, in one query."""
+    """How many statements each assessment has rated (or answered "Does not apply here"), in
+    one query."""
     if not assessment_ids:
         return {}
+    answered = or_(Rating.scale_key.is_not(None), Rating.not_applicable_reason.is_not(None))
     return dict(
         db.session.execute(
             select(Rating.assessment_id, func.count(Rating.id))
-            .where(Rating.assessment_id.in_(assessment_ids), Rating.scale_key.is_not(None))
+            .where(Rating.assessment_id.in_(assessment_ids), answered)
             .group_by(Rating.assessment_id)
         ).all()
     )
@@ -208,6 +250,37 @@ def scale_keys(ratings: dict[str, Rating]) -> dict[str, str | None]:
     return {key: rating.scale_key for key, rating in ratings.items()}
 
 
+def not_applicable_keys(ratings: dict[str, Rating]) -> set[str]:
+    """The statements answered "Does not apply here"."""
+    return {key for key, rating in ratings.items() if rating.not_applicable_reason is not None}
+
+
+def answered(rating: Rating | None) -> bool:
+    """Rated on the scale, or answered "Does not apply here"."""
+    return bool(rating and (rating.scale_key or rating.not_applicable_reason is not None))
+
+
+def not_applicable_list(
+    checklist: ChecklistDef, ratings: dict[str, Rating]
+) -> list[tuple[StatementDef, str]]:
+    """(statement, why) for each statement answered "Does not apply here", in checklist order."""
+    return [
+        (st, ratings[st.key].not_applicable_reason or "")
+        for st in checklist.statements()
+        if st.key in ratings and ratings[st.key].not_applicable_reason is not None
+    ]
+
+
+def in_review(rating: Rating | None) -> bool:
+    """Carried from a statement that is not equal to this one, and not yet confirmed or
+    changed."""
+    return bool(rating and rating.carried_over and rating.review_relation)
+
+
+def review_list(checklist: ChecklistDef, ratings: dict[str, Rating]) -> list[StatementDef]:
+    return [st for st in checklist.statements() if in_review(ratings.get(st.key))]
+
+
 @dataclass(frozen=True)
 class SaveOutcome:
     """What became of a save. `conflict` holds the colleague's newer rating when the save was
@@ -228,11 +301,13 @@ def save_rating(
     base_revision: int,
     by_user_id: int,
     confirm: bool = False,
+    not_applicable_reason: str | None = None,
 ) -> SaveOutcome:
     """Save one rating, unless someone else saved a different one since `base_revision`.
 
     Saving a carried-over rating with a change, or with `confirm`, makes it this assessment's
-    own: it is no longer marked as carried over.
+    own: it is no longer marked as carried over. `not_applicable_reason` answers "Does not apply
+    here" (with no scale key), only for a statement that may not apply.
 
     The usual case is one statement: an UPDATE conditional on the revision the page showed and
     on something having changed. Only when it changes nothing is the rating read, to tell an
@@ -243,11 +318,21 @@ def save_rating(
         raise AssessmentLocked
     if scale_key is not None and scale_key not in assessment.version.content.scale_keys:
         raise ValueError(f"{scale_key!r} is not on this checklist's scale")
+    if not_applicable_reason is not None:
+        if not statement.may_not_apply:
+            raise ValueError(f"{statement.key!r} always applies")
+        not_applicable_reason = not_applicable_reason.strip()
+        if not not_applicable_reason or scale_key is not None:
+            raise ValueError("'Does not apply here' takes a reason and no rating")
     note = note.strip()
     now = utcnow()
     this_rating = and_(Rating.assessment_id == assessment.id, Rating.statement_id == statement.id)
     if base_revision > 0:
-        changes = [Rating.scale_key.is_distinct_from(scale_key), Rating.note != note]
+        changes = [
+            Rating.scale_key.is_distinct_from(scale_key),
+            Rating.note != note,
+            Rating.not_applicable_reason.is_distinct_from(not_applicable_reason),
+        ]
         if confirm:
             changes.append(Rating.carried_over.is_(True))
         result = db.session.execute(
@@ -256,6 +341,7 @@ def save_rating(
             .values(
                 scale_key=scale_key,
                 note=note,
+                not_applicable_reason=not_applicable_reason,
                 revision=base_revision + 1,
                 carried_over=False,
                 updated_by_id=by_user_id,
@@ -270,7 +356,8 @@ def save_rating(
         select(Rating).where(this_rating).execution_options(populate_existing=True)
     )
     if current is not None:
-        if (current.scale_key, current.note) == (scale_key, note) and not (
+        mine = (scale_key, note, not_applicable_reason)
+        if (current.scale_key, current.note, current.not_applicable_reason) == mine and not (
             confirm and current.carried_over
         ):
             return SaveOutcome(
@@ -288,6 +375,7 @@ def save_rating(
         statement_id=statement.id,
         scale_key=scale_key,
         note=note,
+        not_applicable_reason=not_applicable_reason,
         revision=1,
         updated_by_id=by_user_id,
         updated_dt=now,
@@ -308,21 +396,31 @@ def save_rating(
 
 def result(assessment: Assessment, ratings: dict[str, Rating] | None = None) -> scoring.Result:
     ratings = ratings if ratings is not None else ratings_by_key(assessment)
-    return scoring.score(assessment.version.content, scale_keys(ratings))
+    return scoring.score(
+        assessment.version.content, scale_keys(ratings), not_applicable_keys(ratings)
+    )
 
 
 def unrated_statements(checklist: ChecklistDef, ratings: dict[str, Rating]) -> list[StatementDef]:
     return [
         statement
         for statement in checklist.statements()
-        if statement.key not in ratings or ratings[statement.key].scale_key is None
+        if statement.key not in ratings
+        or (
+            ratings[statement.key].scale_key is None
+            and ratings[statement.key].not_applicable_reason is None
+        )
     ]
 
 
 class Incomplete(Exception):
-    def __init__(self, unrated: list[StatementDef]):
-        super().__init__(f"{len(unrated)} statements are not rated")
+    def __init__(self, unrated: list[StatementDef], review: list[StatementDef] | None = None):
+        review = review or []
+        super().__init__(
+            f"{len(unrated)} statements are not rated, {len(review)} carried ones not reviewed"
+        )
         self.unrated = unrated
+        self.review = review
 
 
 def complete(
@@ -356,9 +454,10 @@ def _complete(assessment: Assessment, by_user_id: int, now: datetime) -> scoring
         raise AssessmentLocked  # a colleague completed or deleted it a moment ago
     ratings = ratings_by_key(assessment, fresh=True)
     unrated = unrated_statements(checklist, ratings)
-    if unrated:
-        raise Incomplete(unrated)
-    outcome = scoring.score(checklist, scale_keys(ratings))
+    review = review_list(checklist, ratings)
+    if unrated or review:
+        raise Incomplete(unrated, review)
+    outcome = scoring.score(checklist, scale_keys(ratings), not_applicable_keys(ratings))
     db.session.execute(
         update(Assessment)
         .where(Assessment.id == assessment.id)
@@ -389,6 +488,7 @@ def store_results(
             possible=section.possible,
             rated=section.rated,
             total=section.total,
+            not_applicable=section.not_applicable,
         )
         for position, section in enumerate(outcome.sections)
     ]

@@ -1,4 +1,4 @@
-"""flask checklists validate|load"""
+"""flask checklists validate|load|diff"""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from p4p.catalogue import validate_paths
+from p4p.catalogue import ChecklistInvalid, discover, parse_checklist, validate_paths
+from p4p.catalogue.content import ChecklistDef, version_sort_key
+from p4p.catalogue.diff import as_text, diff
 from p4p.catalogue.loading import CatalogueConflict, load_all
 from p4p.extensions import db
 
@@ -52,3 +54,42 @@ def load(directory: Path | None) -> None:
         click.echo(f"loaded {label}")
     for label in report.unchanged:
         click.echo(f"already loaded {label}")
+
+
+def _read(path: Path) -> ChecklistDef:
+    try:
+        return parse_checklist(path.read_bytes(), str(path))
+    except ChecklistInvalid as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+
+
+def _between(old: ChecklistDef, new: ChecklistDef, folder: Path) -> list[ChecklistDef]:
+    """Versions of the same edition between `old` and `new` found beside NEW.yaml, so that
+    relations are followed through them (each version's `from` names the one before it)."""
+    low, high = version_sort_key(old.version), version_sort_key(new.version)
+    found = []
+    for path in discover(folder):
+        try:
+            other = parse_checklist(path.read_bytes(), str(path))
+        except ChecklistInvalid:
+            continue
+        if other.key == new.key and low < version_sort_key(other.version) < high:
+            found.append(other)
+    return sorted(found, key=lambda d: version_sort_key(d.version))
+
+
+@checklists_cli.command("diff")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def diff_command(old: Path, new: Path) -> None:
+    """Print what changed from OLD.yaml to NEW.yaml: statements added, removed (with the
+    reason), reworded, moved between sections and with a changed stage, with their relations.
+    Versions of the edition between the two, in NEW.yaml's folder, are followed too."""
+    before, after = _read(old), _read(new)
+    if before.key != after.key:
+        click.echo(f"{old} is edition {before.key!r}, {new} is {after.key!r}.", err=True)
+        sys.exit(1)
+    for line in as_text(diff(before, after, _between(before, after, new.parent))):
+        click.echo(line)

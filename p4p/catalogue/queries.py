@@ -17,6 +17,7 @@ from p4p.catalogue.content import (
     SectionDef,
     Stage,
     StatementDef,
+    version_sort_key,
 )
 from p4p.catalogue.models import (
     AUDIENCE_EVERYONE,
@@ -123,3 +124,43 @@ def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistD
         removed=tuple(Removal(r["key"], r["reason"]) for r in version.removed or ()),
         content_hash=version.content_hash,
     )
+
+
+def chain(older: ChecklistVersion, newer: ChecklistVersion) -> list[ChecklistDef]:
+    """The contents of `older`, every version of the edition between, and `newer`, in order (so
+    that relations can be followed step by step); just `older`'s when they are the same."""
+    if older.id == newer.id:
+        return [older.content]
+    if older.checklist_id != newer.checklist_id or older.sort_key > newer.sort_key:
+        return [older.content, newer.content]
+    versions = db.session.scalars(
+        select(ChecklistVersion)
+        .where(
+            ChecklistVersion.checklist_id == newer.checklist_id,
+            ChecklistVersion.sort_key >= older.sort_key,
+            ChecklistVersion.sort_key <= newer.sort_key,
+        )
+        .order_by(ChecklistVersion.sort_key)
+    )
+    return [version.content for version in versions]
+
+
+def chain_between(older: ChecklistDef, newer: ChecklistDef) -> list[ChecklistDef]:
+    """`chain` for two contents of an edition (as snapshots hold them): `older`, the loaded
+    versions between, and `newer`."""
+    if older.version == newer.version:
+        return [older]
+    low, high = version_sort_key(older.version), version_sort_key(newer.version)
+    if low > high:
+        return [older, newer]
+    versions = db.session.scalars(
+        select(ChecklistVersion)
+        .join(Checklist)
+        .where(
+            Checklist.key == newer.key,
+            ChecklistVersion.sort_key > low,
+            ChecklistVersion.sort_key < high,
+        )
+        .order_by(ChecklistVersion.sort_key)
+    )
+    return [older, *(v.content for v in versions), newer]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from p4p import access
 from p4p.catalogue import queries
+from p4p.catalogue.diff import diff
 from p4p.catalogue.export import to_yaml
+from p4p.catalogue.models import Checklist
+from p4p.extensions import db
 
 bp = access.protect(Blueprint("catalogue", __name__, url_prefix="/checklists"))
 
@@ -45,3 +49,33 @@ def download(key: str, version: str):
 def _organisation_id() -> int | None:
     organisation = current_user.organisation
     return organisation.id if organisation else None
+
+
+@bp.get("/<key>/changes")
+@access.rule(access.SIGNED_IN)
+def changes(key: str):
+    """What changed between two loaded versions of an edition (by default, the newest and the
+    one before it): the same diff as `flask checklists diff`."""
+    checklist = db.session.scalar(
+        select(Checklist).where(Checklist.key == key, queries.visible_to(_organisation_id()))
+    )
+    if checklist is None or not checklist.versions:
+        abort(404)
+    versions = checklist.versions
+    by_number = {v.version: v for v in versions}
+    newer = by_number.get(request.args.get("to", ""), versions[-1])
+    older = by_number.get(request.args.get("from", ""))
+    if older is None:
+        older = versions[-2] if len(versions) > 1 else versions[-1]
+    found = None
+    if older.sort_key < newer.sort_key:
+        chain = queries.chain(older, newer)
+        found = diff(chain[0], chain[-1], chain[1:-1])
+    return render_template(
+        "catalogue/changes.html",
+        checklist=checklist,
+        versions=versions,
+        older=older,
+        newer=newer,
+        diff=found,
+    )

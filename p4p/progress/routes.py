@@ -54,9 +54,11 @@ def edition(key: str):
         return render_template("progress/edition.html", checklist=checklist, snapshots=[])
     title = f"Section scores over time: {checklist.title}"
     # One column of sections for a phone, two side by side for a wider screen: the stylesheet
-    # shows one of them (the other is not displayed, so not read out either).
-    chart = charts.history_chart(snapshots, title=title, chart_id="progress")
-    chart_wide = charts.history_chart(snapshots, title=title, chart_id="progress-wide", columns=2)
+    # shows one of them (the other is not displayed, so not read out either). The assessments'
+    # labels mark where the checklist version changes.
+    marked = service.marked_for_chart(snapshots)
+    chart = charts.history_chart(marked, title=title, chart_id="progress")
+    chart_wide = charts.history_chart(marked, title=title, chart_id="progress-wide", columns=2)
     changes = None
     if len(snapshots) >= 2:
         changes = service.with_actions(
@@ -67,7 +69,7 @@ def edition(key: str):
         checklist=checklist,
         snapshots=snapshots,
         total=service.count_completed(organisation_id, checklist.id),
-        sections=snapshots[-1].sections,
+        sections=service.section_rows(snapshots),
         score_rule=scoring.SCORE_RULE,
         chart=chart,
         chart_wide=chart_wide,

@@ -8,7 +8,7 @@ statement ratings are read only for the two assessments being compared.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -18,6 +18,8 @@ from p4p import scoring
 from p4p.actions import service as actions
 from p4p.actions.models import Action
 from p4p.assessments.models import Assessment, AssessmentStatus, Rating
+from p4p.catalogue import carrying, queries
+from p4p.catalogue.carrying import Answer
 from p4p.catalogue.content import ChecklistDef, Stage, StatementDef
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
@@ -38,6 +40,8 @@ class Snapshot:
     overall: scoring.Score
     section_scores: tuple[scoring.SectionScore, ...]
     stage_reached: Stage | None
+    # On a different version of the checklist from the snapshot before it in a history.
+    new_version: bool = False
 
     @property
     def sections(self) -> list[tuple[str, str]]:
@@ -76,6 +80,7 @@ def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> S
                 possible=r.possible,
                 rated=r.rated,
                 total=r.total,
+                not_applicable=r.not_applicable,
             )
             for r in assessment.section_results
         )
@@ -84,6 +89,7 @@ def snapshot(assessment: Assessment, outcome: scoring.Result | None = None) -> S
             possible=sum(s.possible for s in sections),
             rated=sum(s.rated for s in sections),
             total=sum(s.total for s in sections),
+            not_applicable=sum(s.not_applicable for s in sections),
         )
         stage = checklist.stage(assessment.stage_key)
     else:
@@ -132,8 +138,37 @@ def completed(
 def history(
     organisation_id: int, checklist: Checklist, *, limit: int | None = HISTORY_LIMIT
 ) -> list[Snapshot]:
-    """The newest completed assessments of the edition, oldest first, in three queries."""
-    return [snapshot(a) for a in completed(organisation_id, checklist.id, limit=limit)]
+    """The newest completed assessments of the edition, oldest first, in three queries; each
+    says whether its checklist version differs from the one before it."""
+    return mark_versions(
+        [snapshot(a) for a in completed(organisation_id, checklist.id, limit=limit)]
+    )
+
+
+def mark_versions(snapshots: list[Snapshot]) -> list[Snapshot]:
+    return [
+        replace(s, new_version=i > 0 and s.version != snapshots[i - 1].version)
+        for i, s in enumerate(snapshots)
+    ]
+
+
+def marked_for_chart(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """The chart names each assessment by its title: one on a new checklist version says so
+    in its title (the chart itself need not know about versions)."""
+    return [
+        replace(s, title=f"{s.title}, new version {s.version}") if s.new_version else s
+        for s in snapshots
+    ]
+
+
+def section_rows(snapshots: list[Snapshot]) -> list[tuple[str, str]]:
+    """(key, title) of every section of the history, by key: the newest version's sections in
+    its order, then any that only earlier versions had (a section that persists is one row)."""
+    rows: dict[str, str] = {}
+    for s in reversed(snapshots):
+        for key, title in s.sections:
+            rows.setdefault(key, title)
+    return list(rows.items())
 
 
 def count_completed(organisation_id: int, checklist_id: int) -> int:
@@ -179,17 +214,20 @@ def snapshots(organisation_id: int, assessment_ids: list[int]) -> list[Snapshot]
     return [snapshot(a) for a in rows]
 
 
-def ratings_of(assessment_ids: list[int]) -> dict[int, dict[int, str | None]]:
-    """Statement id -> scale key for each of a few assessments, in one query."""
-    found: dict[int, dict[int, str | None]] = {i: {} for i in assessment_ids}
+def ratings_of(assessment_ids: list[int]) -> dict[int, dict[int, Answer]]:
+    """Statement id -> answer for each of a few assessments, in one query."""
+    found: dict[int, dict[int, Answer]] = {i: {} for i in assessment_ids}
     if assessment_ids:
         rows = db.session.execute(
-            select(Rating.assessment_id, Rating.statement_id, Rating.scale_key).where(
-                Rating.assessment_id.in_(assessment_ids)
-            )
+            select(
+                Rating.assessment_id,
+                Rating.statement_id,
+                Rating.scale_key,
+                Rating.not_applicable_reason,
+            ).where(Rating.assessment_id.in_(assessment_ids))
         )
-        for assessment_id, statement_id, scale_key in rows:
-            found[assessment_id][statement_id] = scale_key
+        for assessment_id, statement_id, scale_key, reason in rows:
+            found[assessment_id][statement_id] = Answer(scale_key, "", reason)
     return found
 
 
@@ -197,9 +235,20 @@ def ratings_of(assessment_ids: list[int]) -> dict[int, dict[int, str | None]]:
 class StatementChange:
     statement: StatementDef
     section_title: str
-    before: str  # scale label
+    before: str  # scale label, "Does not apply here (why)", or "–" when it did not exist
     after: str
-    direction: str  # improved | slipped | stayed | new
+    direction: str  # improved | slipped | stayed | new | removed | applies
+    # When the statement changed between the two versions: how it relates to the earlier
+    # statement (narrower, broader, related), and what that said.
+    relation: str = "equal"
+    before_text: str = ""
+    reason: str = ""  # why a removed statement was removed
+
+    @property
+    def relation_words(self) -> str:
+        return {"narrower": "covers part of", "broader": "covers more than"}.get(
+            self.relation, "is related to"
+        )
 
 
 @dataclass
@@ -210,59 +259,103 @@ class Changes:
     slipped: list[StatementChange] = field(default_factory=list)
     stayed: list[StatementChange] = field(default_factory=list)
     new: list[StatementChange] = field(default_factory=list)
+    removed: list[StatementChange] = field(default_factory=list)
+    # Does not apply here on one side, or on both with another reason: no rise or fall.
+    applies: list[StatementChange] = field(default_factory=list)
     actions_completed: list[Action] = field(default_factory=list)
 
+    @property
+    def version_changed(self) -> bool:
+        return self.before.version != self.after.version
 
-def _by_key(snapshot: Snapshot, by_statement_id: dict[int, str | None]) -> dict[str, str | None]:
+
+def _by_key(snapshot: Snapshot, by_statement_id: dict[int, Answer]) -> dict[str, Answer]:
     result = {}
-    for statement_id, scale_key in by_statement_id.items():
+    for statement_id, answer in by_statement_id.items():
         statement = snapshot.checklist.statement_by_id(statement_id)
         if statement is not None:
-            result[statement.key] = scale_key
+            result[statement.key] = answer
     return result
+
+
+def label(checklist: ChecklistDef, answer: Answer | None) -> str:
+    if answer is not None and answer.not_applicable_reason is not None:
+        return f"Does not apply here ({answer.not_applicable_reason})"
+    return checklist.label_of(answer.scale_key if answer else None)
 
 
 def compare(
     before: Snapshot,
     after: Snapshot,
-    before_ratings: dict[str, str | None] | None = None,
-    after_ratings: dict[str, str | None] | None = None,
+    before_ratings: dict[str, Answer] | None = None,
+    after_ratings: dict[str, Answer] | None = None,
 ) -> Changes:
-    """Statement by statement (by key) from one completed assessment to a later one. Only
-    these two assessments' ratings are read (unless given, for a draft)."""
+    """Statement by statement from one completed assessment to a later one, following the
+    `from` relations of the versions between when the two are on different versions (a kept
+    key is the same statement). A statement new since `before` says so, and so does one that
+    was removed, rather than showing a change. Only these two assessments' ratings are read
+    (unless given, for a draft)."""
     if before_ratings is None or after_ratings is None:
         loaded = ratings_of([s.id for s in (before, after)])
         if before_ratings is None:
             before_ratings = _by_key(before, loaded[before.id])
         if after_ratings is None:
             after_ratings = _by_key(after, loaded[after.id])
+    chain = queries.chain_between(before.checklist, after.checklist)
+    links = carrying.chain_links(chain)
     changes = Changes(before=before, after=after)
     for section in after.checklist.sections:
         for statement in section.statements:
-            new_key = after_ratings.get(statement.key)
-            new_label = after.checklist.label_of(new_key)
-            if statement.key not in before_ratings:
+            now = after_ratings.get(statement.key)
+            new_label = label(after.checklist, now)
+            origins = links.get(statement.key, {})
+            answered = [(k, r) for k, r in origins.items() if k in before_ratings]
+            if not origins or not answered:
                 changes.new.append(StatementChange(statement, section.title, "–", new_label, "new"))
                 continue
-            old_key = before_ratings[statement.key]
-            old_share = _share(before.checklist.points_of(old_key), before.checklist)
-            new_share = _share(after.checklist.points_of(new_key), after.checklist)
-            direction = (
-                "improved"
-                if new_share > old_share
-                else "slipped"
-                if new_share < old_share
-                else "stayed"
+            old_key, relation = next(
+                ((k, r) for k, r in answered if r == carrying.EQUAL), answered[0]
             )
+            then = before_ratings[old_key]
+            old_statement = before.checklist.statement(old_key)
+            if (then.not_applicable_reason, now and now.not_applicable_reason) != (None, None):
+                same = now is not None and then.not_applicable_reason == now.not_applicable_reason
+                direction = "stayed" if same else "applies"
+            else:
+                old_share = _share(before.checklist.points_of(then.scale_key), before.checklist)
+                new_share = _share(
+                    after.checklist.points_of(now.scale_key if now else None), after.checklist
+                )
+                direction = (
+                    "improved"
+                    if new_share > old_share
+                    else "slipped"
+                    if new_share < old_share
+                    else "stayed"
+                )
             getattr(changes, direction).append(
                 StatementChange(
                     statement,
                     section.title,
-                    before.checklist.label_of(old_key),
+                    label(before.checklist, then),
                     new_label,
                     direction,
+                    relation,
+                    old_statement.text if old_statement and relation != carrying.EQUAL else "",
                 )
             )
+    for gone in carrying.removed(chain):
+        old_statement = before.checklist.statement(gone.key)
+        changes.removed.append(
+            StatementChange(
+                old_statement,
+                before.checklist.section_of(gone.key).title,
+                label(before.checklist, before_ratings.get(gone.key)),
+                "–",
+                "removed",
+                reason=gone.reason,
+            )
+        )
     return changes
 
 

@@ -72,7 +72,7 @@ def _common(assessment: Assessment) -> dict[str, Any]:
         rows: list[dict[str, Any]] = []
         for statement in section.statements:
             rating = ratings.get(statement.key)
-            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
+            current = assessments.answer_label(checklist, rating)
             found = by_statement.get(statement.key, [])
             every.extend(found)
             for action in found[:cap]:
@@ -117,6 +117,11 @@ def _common(assessment: Assessment) -> dict[str, Any]:
             for s in result.sections
         ],
         "action_sections": sections,
+        # Shown on the cover of both documents, so that no statement quietly hides a gap.
+        "not_applicable": [
+            {"text": st.text, "section": checklist.section_of(st.key).title, "reason": why}
+            for st, why in assessments.not_applicable_list(checklist, ratings)
+        ],
         "action_count": len(every),
         "overdue_count": sum(1 for a in every if a.is_overdue(today)),
         "actions_per_statement": cap,
@@ -154,9 +159,7 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
                 {
                     "text": s.text,
                     "stage": checklist.stage(s.stage).label if checklist.stage(s.stage) else "",
-                    "rating": checklist.label_of(ratings[s.key].scale_key)
-                    if s.key in ratings
-                    else "Not rated",
+                    "rating": assessments.answer_label(checklist, ratings.get(s.key)),
                     "note": _personal(ratings[s.key].note, personal) if s.key in ratings else "",
                 }
                 for s in section.statements
@@ -177,10 +180,13 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     history = [progress.snapshot(a) for a in completed]
     if not assessment.is_completed:
         history.append(progress.snapshot(assessment, result))
-    sections = history[-1].sections
+    history = progress.mark_versions(history)
+    sections = progress.section_rows(history)
     data["history"] = [
         {
             "title": s.title,
+            "version": s.version,
+            "new_version": s.new_version,
             "completed_on": day(s.completed_on)
             if s.id != assessment.id or assessment.is_completed
             else "in progress",
@@ -193,12 +199,19 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
     data["history_sections"] = [title for _, title in sections]
     data["chart"] = str(
         charts.history_chart(
-            history, title="Section scores over time", chart_id="report-chart", columns=2
+            progress.marked_for_chart(history),
+            title="Section scores over time",
+            chart_id="report-chart",
+            columns=2,
         )
     )
     data["changes"] = None
     if len(history) >= 2:
-        this = None if assessment.is_completed else assessments.scale_keys(ratings)
+        this = (
+            None
+            if assessment.is_completed
+            else {key: assessments.answer_of(rating) for key, rating in ratings.items()}
+        )
         changes = progress.with_actions(
             progress.compare(history[-2], history[-1], after_ratings=this),
             assessment.organisation_id,
@@ -212,6 +225,12 @@ def assessment_report(assessment: Assessment) -> dict[str, Any]:
             },
             "improved": [_change(c) for c in changes.improved],
             "slipped": [_change(c) for c in changes.slipped],
+            "version_changed": changes.version_changed,
+            "before_version": changes.before.version,
+            "after_version": changes.after.version,
+            "new": [_change(c) for c in changes.new],
+            "removed": [_change(c) for c in changes.removed],
+            "applies": [_change(c) for c in changes.applies],
             "actions_completed": [
                 {
                     "what": a.what,
@@ -230,6 +249,9 @@ def _change(change: progress.StatementChange) -> dict[str, str]:
         "section": change.section_title,
         "before": change.before,
         "after": change.after,
+        "relation": change.relation_words,
+        "before_text": change.before_text,
+        "reason": change.reason,
     }
 
 
@@ -259,7 +281,7 @@ def action_table(assessment: Assessment) -> list[tuple[str, ...]]:
     for section in checklist.sections:
         for statement in section.statements:
             rating = ratings.get(statement.key)
-            current = checklist.label_of(rating.scale_key) if rating else "Not rated"
+            current = assessments.answer_label(checklist, rating)
             for action in by_statement.get(statement.key, []):
                 rows.append(
                     (

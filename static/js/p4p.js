@@ -87,7 +87,7 @@
 
   // Copies the person's rating, note and confirmation from one rendering of a statement to another.
   function carryOver(from, to, key) {
-    ["scale", "note", "confirm"].forEach(function (field) {
+    ["scale", "note", "reason", "confirm"].forEach(function (field) {
       var name = key + "-" + field;
       var source = from.querySelectorAll("[name='" + name + "']");
       to.querySelectorAll("[name='" + name + "']").forEach(function (input) {
