@@ -211,21 +211,27 @@ def score(
         next_stage=next_stage,
         blockers=blockers,
         stages=progress,
-        lenses=lens_scores(checklist, ratings),
+        lenses=lens_scores(checklist, ratings, skipped),
     )
 
 
 def lens_scores(
-    checklist: ChecklistDef, ratings: Mapping[str, str | None]
+    checklist: ChecklistDef,
+    ratings: Mapping[str, str | None],
+    not_applicable: Collection[str] = (),
 ) -> tuple[LensScore, ...]:
     """A score for every tag of every scheme the checklist's statements are tagged with, from
-    the ratings of the statements tagged with it (the same rule as a section's score). Schemes
-    and tags come in the order they first appear; any scheme a checklist uses is scored, so a
-    new scheme needs no change here."""
+    the ratings of the statements tagged with it (the same rule as a section's score, so a
+    statement that does not apply here counts in neither). Schemes and tags come in the order
+    they first appear; any scheme a checklist uses is scored, so a new scheme needs no change
+    here."""
+    skipped = set(not_applicable)
     points_for = {option.key: option.points for option in checklist.scale}
     top_points = checklist.top.points
     tagged: dict[tuple[str, str], list[str]] = {}
     for statement in checklist.statements():
+        if statement.key in skipped:
+            continue
         for scheme, tags in statement.tag_pairs:
             for tag in tags:
                 tagged.setdefault((scheme, tag), []).append(statement.key)

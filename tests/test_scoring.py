@@ -172,3 +172,28 @@ def test_unrated_statements_score_nothing_in_a_lens_and_untagged_ones_count_in_n
     assert (safe.points, safe.possible, safe.rated, safe.total) == (2, 4, 1, 2)
     assert sum(lens.total for lens in result.lenses) == 6  # 3 statements, 2 tags each; a3 none
     assert score(CHECKLIST, {}).lenses == ()
+
+
+def test_a_statement_that_does_not_apply_counts_in_no_lens():
+    from p4p.catalogue.content import ChecklistDef, ScaleOption, SectionDef, StatementDef
+
+    statements = (
+        StatementDef("a", "A", None, "g", ("e",), (("cqc", ("safe",)),), may_not_apply=True),
+        StatementDef("b", "B", None, "g", ("e",), (("cqc", ("safe",)),)),
+    )
+    checklist = ChecklistDef(
+        key="t",
+        title="T",
+        summary="s",
+        version="1.0.0",
+        published=__import__("datetime").date(2026, 1, 1),
+        publisher="p",
+        licence="l",
+        language="en-GB",
+        scale=(ScaleOption("no", "No", 0), ScaleOption("yes", "Yes", 2)),
+        stages=(),
+        sections=(SectionDef("s", "S", None, statements),),
+    )
+    result = score(checklist, {"a": None, "b": "yes"}, not_applicable={"a"})
+    [safe] = [lens for lens in result.lenses if lens.tag == "safe"]
+    assert (safe.points, safe.possible, safe.total) == (2, 2, 1)

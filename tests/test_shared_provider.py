@@ -290,3 +290,34 @@ def test_every_look_is_recorded_for_the_provider(world, client, council, provide
     sign_in(client, owner)
     page = client.get("/sharing/").get_data(as_text=True)
     assert "Action plan PDF of “Autumn review”" in page
+
+
+def test_a_statement_that_does_not_apply_shows_so_with_its_reason(
+    world, client, council, provider, homecare
+):
+    """In every commissioner view: the assessment, the comparison grid and pinned columns."""
+    from p4p.assessments.models import Rating
+
+    owner, _, second, _ = provider
+    statement = next(
+        s for section in homecare.sections for s in section.statements if s.may_not_apply
+    )
+    rating = db.session.scalar(
+        select(Rating).where(Rating.assessment_id == second.id, Rating.statement_id == statement.id)
+    )
+    reason = "The council does not commission individual service funds here"
+    rating.scale_key, rating.not_applicable_reason = None, reason
+    other = world.provider("Other Homecare")
+    completed_assessment(other, homecare, "Other", lambda i, _: ("doing", ""), days_ago=5)
+    world.share(owner, council, "summary")
+    world.share(other, council, "summary")
+    db.session.commit()
+    sign_in(client, council)
+    provider_id = owner.organisation.id
+    page = client.get(f"/commissioning/provider/{provider_id}/assessments/{second.id}")
+    assert page.status_code == 200
+    assert "Does not apply here" in page.get_data(as_text=True)
+    assert reason in page.get_data(as_text=True)
+    ids = f"provider={provider_id}&provider={other.organisation.id}"
+    grid = client.get(f"/commissioning/compare?{ids}").get_data(as_text=True)
+    assert f"Does not apply here: {reason}" in grid

@@ -14,7 +14,7 @@ from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import Statement
 from p4p.commissioning import lenses
 from p4p.commissioning import table as providers_table
-from p4p.commissioning.table import Cell, level_of
+from p4p.commissioning.table import Cell
 from p4p.extensions import db
 
 FEWEST, MOST = 2, 6
@@ -94,13 +94,13 @@ def _grid(
 ) -> list[GridRow]:
     """Every statement any of the versions has, newest version's order first; one cell per
     provider. Only the scale key of each rating is read: never a note."""
-    ratings: dict[int, dict[str, str | None]] = {}
-    for assessment_id, key, scale_key in db.session.execute(
-        select(Rating.assessment_id, Statement.key, Rating.scale_key)
+    ratings: dict[int, dict[str, tuple[str | None, str | None]]] = {}
+    for assessment_id, key, scale_key, reason in db.session.execute(
+        select(Rating.assessment_id, Statement.key, Rating.scale_key, Rating.not_applicable_reason)
         .join(Statement, Statement.id == Rating.statement_id)
         .where(Rating.assessment_id.in_([row.assessment_id for row in rows]))
     ):
-        ratings.setdefault(assessment_id, {})[key] = scale_key
+        ratings.setdefault(assessment_id, {})[key] = (scale_key, reason)
     newest_first = sorted(
         {id(v): v for v in versions.values()}.values(),
         key=lambda v: [int(part) for part in v.version.split(".")],
@@ -119,7 +119,7 @@ def _grid(
             if version.statement(key) is None:
                 cells.append(Cell(f"Not in version {version.version}", "absent"))
                 continue
-            scale_key = ratings.get(row.assessment_id or 0, {}).get(key)
-            cells.append(Cell(version.label_of(scale_key), level_of(version, scale_key)))
+            scale_key, reason = ratings.get(row.assessment_id or 0, {}).get(key, (None, None))
+            cells.append(providers_table.rating_cell(version, scale_key, reason))
         grid.append(GridRow(key, text, section_title, tuple(cells)))
     return grid

@@ -696,16 +696,29 @@ def pinned_ratings(
     found: dict[int, dict[str, Cell]] = {}
     if not statement_keys or (isinstance(assessment_ids, Sequence) and not assessment_ids):
         return found
-    for assessment_id, key, version_id, scale_key in db.session.execute(
-        select(Rating.assessment_id, Statement.key, Statement.version_id, Rating.scale_key)
+    for assessment_id, key, version_id, scale_key, reason in db.session.execute(
+        select(
+            Rating.assessment_id,
+            Statement.key,
+            Statement.version_id,
+            Rating.scale_key,
+            Rating.not_applicable_reason,
+        )
         .join(Statement, Statement.id == Rating.statement_id)
         .where(Rating.assessment_id.in_(assessment_ids), Statement.key.in_(statement_keys))
     ):
-        content = cat.content(version_id)
-        found.setdefault(assessment_id, {})[key] = Cell(
-            content.label_of(scale_key), level_of(content, scale_key)
+        found.setdefault(assessment_id, {})[key] = rating_cell(
+            cat.content(version_id), scale_key, reason
         )
     return found
+
+
+def rating_cell(content: ChecklistDef, scale_key: str | None, not_applicable: str | None) -> Cell:
+    """A rating in words, or "Does not apply here" with the provider's reason (so that it
+    cannot quietly hide a gap)."""
+    if not_applicable:
+        return Cell(f"Does not apply here: {not_applicable}", "absent")
+    return Cell(content.label_of(scale_key), level_of(content, scale_key))
 
 
 def lens_columns(lens: lenses.Lens, editions: Sequence[str], cat: Catalogue) -> list[Column]:
