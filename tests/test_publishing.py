@@ -213,6 +213,10 @@ def test_members_see_a_new_version_of_an_edition_they_use_on_their_home_page(
     assert "New: Network homecare checklist, version 1.1.0" in page
     assert "Adds a statement about being told when a worker is late." in page
     assert "/assessments/new?edition=network-homecare" in page
+    assert "What changed since version 1.0.0" in page
+    changes = client.get("/checklists/network-homecare/changes?to=1.1.0&from=1.0.0")
+    assert changes.status_code == 200
+    assert "People are told when a worker will be late." in changes.get_data(as_text=True)
 
 
 NEW_STATEMENT = (

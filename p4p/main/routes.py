@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -47,16 +49,18 @@ def home():
 
 
 def _newer_versions(assessments, organisation_id: int):
-    """Editions the organisation uses that have a version newer than any it has used."""
-    newest_used: dict[int, str] = {}
+    """Editions the organisation uses that have a version newer than any it has used: each
+    as (the newest version, the version it last used)."""
+    newest_used: dict[int, Any] = {}
     for assessment in assessments:
-        key = assessment.version.checklist_id
-        newest_used[key] = max(newest_used.get(key, ""), assessment.version.sort_key)
+        used = newest_used.get(assessment.version.checklist_id)
+        if used is None or assessment.version.sort_key > used.sort_key:
+            newest_used[assessment.version.checklist_id] = assessment.version
     return [
-        version
+        (version, newest_used[version.checklist_id])
         for version in queries.latest_versions(organisation_id)
         if version.checklist_id in newest_used
-        and version.sort_key > newest_used[version.checklist_id]
+        and version.sort_key > newest_used[version.checklist_id].sort_key
     ]
 
 
