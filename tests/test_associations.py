@@ -191,3 +191,11 @@ def test_a_replaced_joining_code_stops_working(world, client, network, member_ow
         associations.association_for(old)
     new = associations.joining_code(network.organisation.id).code
     assert new != old and associations.association_for(new).id == network.organisation.id
+
+
+def test_the_memberships_page_title_is_its_name_only(world, client, member_owner):
+    sign_in(client, member_owner)
+    page = client.get("/memberships/").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("Trade associations and networks") and "<" not in title
+    assert "\n" not in title
