@@ -48,6 +48,10 @@ def test_figures_rest_only_on_members_who_allow_them(world, network, homecare):
     expected = (200 * half + total) // (2 * total)  # each of the five scores this
     assert result.figures.overall.median == expected  # the refuser's 100% is not in it
     assert all(s.at_top_percent in (0, 100) for s in result.statements)
+    # Lenses as sections: every member scored the same, so each lens's middle half is one value.
+    assert result.figures.lenses, "lens figures from the stored lens results"
+    for spread in result.figures.lenses.values():
+        assert spread is not None and spread.lower == spread.median == spread.upper
 
 
 def test_fewer_than_five_shows_nothing_not_even_a_count(world, client, network, homecare):
@@ -98,9 +102,11 @@ def test_the_page_names_no_member_and_shows_no_note(world, client, network, home
     sign_in(client, network)
     page = client.get("/association/benchmarks?by=region").get_data(as_text=True)
     assert "6 providers" in page and "Most common gaps" in page
+    assert "CQC key questions" in page and "Well-led" in page
     assert "Hidden Name" not in page and "secret" not in page
     csv = client.get(f"/association/benchmarks.csv?version={homecare.id}").get_data(as_text=True)
     assert "Hidden Name" not in csv and "secret" not in csv and "Overall score" in csv
+    assert "CQC key questions: Well-led" in csv
 
 
 def test_a_member_sees_where_it_stands_only_when_it_allows(world, client, network, homecare):

@@ -102,6 +102,7 @@ def benchmark_page():
         allowing=allowing,
         min_group=stats.MIN_GROUP,
         min_breakdown=stats.MIN_BREAKDOWN,
+        lens_rows=benchmarks.lens_rows,
     )
 
 

@@ -14,12 +14,20 @@ from dataclasses import dataclass, field
 from sqlalchemy import distinct, func, select
 
 from p4p import tenancy
-from p4p.assessments.models import Assessment, AssessmentStatus, Rating, SectionResult
+from p4p.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    LensResult,
+    Rating,
+    SectionResult,
+)
 from p4p.associations.models import AssociationMember
 from p4p.auth.models import Organisation
 from p4p.benchmarks import stats
 from p4p.catalogue.content import ChecklistDef
 from p4p.catalogue.models import ChecklistVersion, Statement
+from p4p.catalogue.tags import tag_label
+from p4p.commissioning import lenses
 from p4p.extensions import db
 
 BREAKDOWNS = {"region": "Region", "size": "Size"}
@@ -43,6 +51,7 @@ class Latest:
     overall: int
     sections: dict[str, int]
     top_keys: frozenset[str]  # statements rated at the top of the scale
+    lenses: dict[tuple[str, str], int] = field(default_factory=dict)  # (scheme, tag) -> %
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Figures:
     stages: dict[str, int | None]
     overall: stats.Spread | None
     sections: dict[str, stats.Spread | None]
+    lenses: dict[tuple[str, str], stats.Spread | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +133,17 @@ def _latest(version: ChecklistVersion, provider_ids: frozenset[int]) -> list[Lat
             ).where(SectionResult.assessment_id.in_(ids))
         ):
             sections[assessment_id][key] = (points, possible)
+        lens_scores: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+        for assessment_id, scheme, tag, points, possible in db.session.execute(
+            select(
+                LensResult.assessment_id,
+                LensResult.scheme,
+                LensResult.tag,
+                LensResult.points,
+                LensResult.possible,
+            ).where(LensResult.assessment_id.in_(ids))
+        ):
+            lens_scores[assessment_id][(scheme, tag)] = _percent(points, possible)
         at_top: dict[int, set[str]] = defaultdict(set)
         for assessment_id, statement_key in db.session.execute(
             select(Rating.assessment_id, Statement.key)
@@ -142,6 +163,7 @@ def _latest(version: ChecklistVersion, provider_ids: frozenset[int]) -> list[Lat
                 overall=_percent(points, possible),
                 sections={key: _percent(p, q) for key, (p, q) in scores.items()},
                 top_keys=frozenset(at_top[assessment_id]),
+                lenses=lens_scores[assessment_id],
             )
         )
     return result
@@ -167,7 +189,20 @@ def _figures(label: str, group: list[Latest], content: ChecklistDef) -> Figures:
             )
             for section in content.sections
         },
+        lenses={
+            key: stats.spread([latest.lenses[key] for latest in group if key in latest.lenses])
+            for key in _lens_keys(group)
+        },
     )
+
+
+def _lens_keys(group: list[Latest]) -> list[tuple[str, str]]:
+    """Every (scheme, tag) the group's assessments have a score for, in first-seen order."""
+    seen: dict[tuple[str, str], None] = {}
+    for latest in group:
+        for key in latest.lenses:
+            seen.setdefault(key)
+    return list(seen)
 
 
 def _subgroup_key(member: Member, breakdown: str) -> str | None:
@@ -303,6 +338,8 @@ def csv_rows(result: Benchmark) -> list[tuple[str, str, str]]:
         for section in result.content.sections:
             text = _spread_text(figures.sections.get(section.key))
             rows.append((figures.label, f"Section: {section.title}", text))
+        for scheme, tag, name, spread in lens_rows(figures):
+            rows.append((figures.label, f"{name}: {tag_label(scheme, tag)}", _spread_text(spread)))
     for statement in result.statements:
         rows.append(
             (
@@ -339,3 +376,14 @@ def most_used(association_id: int, versions: list[ChecklistVersion]) -> Checklis
             ).all()
         )
     return max(versions, key=lambda v: (counts.get(v.id, 0), v.sort_key))
+
+
+def lens_rows(figures: Figures) -> list[tuple[str, str, str, stats.Spread | None]]:
+    """(scheme, tag, lens name, spread) for the lenses commissioners use, in their order."""
+    order = {lens.key: (n, lens.name) for n, lens in enumerate(lenses.LENSES)}
+    rows = [
+        (scheme, tag, order[scheme][1], spread)
+        for (scheme, tag), spread in figures.lenses.items()
+        if scheme in order
+    ]
+    return sorted(rows, key=lambda row: order[row[0]][0])
