@@ -76,7 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app)
-    _without_jit(app)
+    _connection_settings(app)
     migrate.init_app(
         app,
         db,
@@ -95,22 +95,37 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def _without_jit(app: Flask) -> None:
-    """PostgreSQL compiles a query it thinks costly to machine code first (JIT, on by default
+SQLITE_BUSY_MS = 30_000
+
+
+def _connection_settings(app: Flask) -> None:
+    """Set on every new connection.
+
+    PostgreSQL compiles a query it thinks costly to machine code first (JIT, on by default
     since version 12). p4p's queries are short: compiling took 200 ms of a 245 ms providers
-    table query (benchmarks/commissioner.py), so every connection turns it off."""
+    table query (benchmarks/commissioner.py), so it is turned off.
+
+    SQLite lets one connection write at a time; another writer waits for the lock, by default
+    for 5 seconds and then fails with "database is locked" (a 500). On a busy machine two
+    requests of a threaded server can hold each other up longer than that, so a writer waits up
+    to 30 seconds instead."""
     from sqlalchemy import event
 
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name != "postgresql":
-        return
+    if engine.dialect.name == "postgresql":
 
-    @event.listens_for(engine, "connect")
-    def no_jit(connection, record) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        connection.commit()
+        @event.listens_for(engine, "connect")
+        def no_jit(connection, record) -> None:
+            with connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            connection.commit()
+
+    elif engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def wait_for_the_lock(connection, record) -> None:
+            connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
 
 
 def _register_blueprints(app: Flask) -> None:

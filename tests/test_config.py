@@ -97,3 +97,15 @@ def test_operator_commands_run_without_a_secret_but_the_app_serves_nothing(monke
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert "P4P_SECRET_KEY" in response.get_data(as_text=True)
+
+
+def test_a_sqlite_writer_waits_for_the_lock_rather_than_failing_at_once(app):
+    from sqlalchemy import text
+
+    from p4p import SQLITE_BUSY_MS
+    from p4p.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's lock; PostgreSQL locks rows")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_MS
