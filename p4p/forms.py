@@ -95,3 +95,11 @@ def code_field(who: str) -> StringField:
         description=f"{who.capitalize()} gives you this code, for example ABCD-EFGH-JK23.",
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
+
+
+def with_error(form_class: type[FlaskForm], name: str, value: object, message: str) -> FlaskForm:
+    """A form not sent this request, holding `value` in field `name` with one error beside it
+    (such a form's errors are an empty tuple, so they are replaced, not appended to)."""
+    form = form_class(formdata=None, **{name: value})
+    form[name].errors = [message]
+    return form

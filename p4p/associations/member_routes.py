@@ -10,7 +10,7 @@ from p4p import access, tenancy
 from p4p.associations import service
 from p4p.associations.forms import BenchmarksForm, JoinCodeForm, JoinForm, ProfileForm
 from p4p.benchmarks import service as benchmark_figures
-from p4p.forms import ConfirmForm
+from p4p.forms import ConfirmForm, with_error
 
 bp = access.protect(Blueprint("memberships", __name__, url_prefix="/memberships"))
 
@@ -39,12 +39,6 @@ def _provider_page(
     )
 
 
-def _with_error(code: str | None, message: str) -> JoinCodeForm:
-    form = JoinCodeForm(formdata=None, code=code)
-    form.code.errors = [message]
-    return form
-
-
 @bp.get("/")
 @access.rule(access.MEMBERSHIPS_READ)
 def index():
@@ -59,7 +53,7 @@ def check():
         try:
             found = service.association_for(form.code.data)
         except service.MembershipError as error:
-            return _provider_page(_with_error(form.code.data, str(error)), 422)
+            return _provider_page(with_error(JoinCodeForm, "code", form.code.data, str(error)), 422)
         existing = service.active_membership(access.current_organisation().id, found.id)
         return render_template(
             "memberships/confirm.html",
@@ -80,7 +74,7 @@ def join():
             access.current_organisation().id, form.code.data, tenancy.Viewer.of(current_user)
         )
     except service.MembershipError as error:
-        return _provider_page(_with_error(form.code.data, str(error)), 422)
+        return _provider_page(with_error(JoinCodeForm, "code", form.code.data, str(error)), 422)
     name = joined.member.association.name
     if joined.created:
         flash(

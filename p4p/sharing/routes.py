@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from p4p import access, tenancy
-from p4p.forms import ConfirmForm
+from p4p.forms import ConfirmForm, with_error
 from p4p.sharing import service
 from p4p.sharing.forms import CodeForm, ScopeForm, ShareForm
 from p4p.sharing.models import Scope
@@ -80,7 +80,7 @@ def create():
                 access.current_organisation().id, form.code.data, Scope(form.scope.data), _viewer()
             )
         except service.SharingError as error:
-            return _index(_code_form_with(form.code.data, str(error)), status=422)
+            return _index(with_error(CodeForm, "code", form.code.data, str(error)), status=422)
         name = shared.share.commissioner.name
         scope = shared.share.scope_enum.label.lower()
         if shared.created:
@@ -91,15 +91,7 @@ def create():
             flash(f"You already share with {name} ({scope}); nothing has changed.", "info")
         return redirect(url_for("sharing.index"))
     message = (form.scope.errors or ["Choose what the commissioner may see."])[0]
-    return _index(_code_form_with(form.code.data, message), status=422)
-
-
-def _code_form_with(code: str | None, message: str) -> CodeForm:
-    """The code form as typed, with one error beside the code (a form not sent this request
-    has its errors as an empty tuple)."""
-    form = CodeForm(formdata=None, code=code)
-    form.code.errors = [message]
-    return form
+    return _index(with_error(CodeForm, "code", form.code.data, message), status=422)
 
 
 @bp.post("/<id:share_id>/scope")
