@@ -43,6 +43,14 @@ LENS_RULE = (
 )
 
 
+def percent(points: int, possible: int) -> int:
+    """Whole per cent, rounded half up; 0 possible points reads as 0. The one rounding of
+    every score p4p shows (stored figures read back, benchmarks, the providers table)."""
+    if not possible:
+        return 0
+    return (200 * points + possible) // (2 * possible)
+
+
 @dataclass(frozen=True)
 class Score:
     points: int
@@ -54,9 +62,7 @@ class Score:
     @property
     def percent(self) -> int:
         """Whole per cent, rounded half up, so 0 possible points reads as 0."""
-        if not self.possible:
-            return 0
-        return (200 * self.points + self.possible) // (2 * self.possible)
+        return percent(self.points, self.possible)
 
 
 @dataclass(frozen=True)

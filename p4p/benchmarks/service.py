@@ -29,6 +29,7 @@ from p4p.catalogue.models import ChecklistVersion, Statement
 from p4p.catalogue.tags import tag_label
 from p4p.commissioning import lenses
 from p4p.extensions import db
+from p4p.scoring import percent
 
 BREAKDOWNS = {"region": "Region", "size": "Size"}
 GAPS = 5
@@ -143,7 +144,7 @@ def _latest(version: ChecklistVersion, provider_ids: frozenset[int]) -> list[Lat
                 LensResult.possible,
             ).where(LensResult.assessment_id.in_(ids))
         ):
-            lens_scores[assessment_id][(scheme, tag)] = _percent(points, possible)
+            lens_scores[assessment_id][(scheme, tag)] = percent(points, possible)
         at_top: dict[int, set[str]] = defaultdict(set)
         for assessment_id, statement_key in db.session.execute(
             select(Rating.assessment_id, Statement.key)
@@ -160,17 +161,13 @@ def _latest(version: ChecklistVersion, provider_ids: frozenset[int]) -> list[Lat
             Latest(
                 provider_id=provider_id,
                 stage_key=stage_key,
-                overall=_percent(points, possible),
-                sections={key: _percent(p, q) for key, (p, q) in scores.items()},
+                overall=percent(points, possible),
+                sections={key: percent(p, q) for key, (p, q) in scores.items()},
                 top_keys=frozenset(at_top[assessment_id]),
                 lenses=lens_scores[assessment_id],
             )
         )
     return result
-
-
-def _percent(points: int, possible: int) -> int:
-    return (200 * points + possible) // (2 * possible) if possible else 0
 
 
 def _figures(label: str, group: list[Latest], content: ChecklistDef) -> Figures:

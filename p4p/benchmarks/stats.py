@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from p4p.scoring import percent
+
 MIN_GROUP = 5
 MIN_BREAKDOWN = 10
 HIDDEN = None  # a suppressed count
@@ -79,7 +81,7 @@ def share_percent(part: int, whole: int) -> int | None:
     """Whole per cent of a shown group (None when the group is too small)."""
     if whole < MIN_GROUP:
         return None
-    return (200 * part + whole) // (2 * whole)
+    return percent(part, whole)
 
 
 QUARTER_NAMES = ("bottom quarter", "lower middle quarter", "upper middle quarter", "top quarter")

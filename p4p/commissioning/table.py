@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from p4p import scoring
 from p4p.actions.models import OPEN_STATUSES, Action
 from p4p.actions.service import today
 from p4p.assessments.models import (
@@ -154,9 +155,7 @@ def percent(points: int | None, possible: int | None) -> int | None:
     """Whole per cent, rounded half up (as `scoring.Score.percent`); None with no score."""
     if points is None or possible is None:
         return None
-    if not possible:
-        return 0
-    return (200 * points + possible) // (2 * possible)
+    return scoring.percent(points, possible)
 
 
 def _percent_sql(points: Any, possible: Any) -> ColumnElement:
