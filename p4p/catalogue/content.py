@@ -73,6 +73,25 @@ class Removal:
 
 
 @dataclass(frozen=True)
+class BasedOn:
+    """The published version of another publisher's edition that a local variant adapts: what
+    the variant must say about where it comes from (the attribution its licence asks for)."""
+
+    key: str
+    version: str
+    title: str
+    publisher: str
+    licence: str
+
+    @property
+    def attribution(self) -> str:
+        return (
+            f"Adapted from “{self.title}”, version {self.version}, published by "
+            f"{self.publisher} under {self.licence}."
+        )
+
+
+@dataclass(frozen=True)
 class StatementDef:
     key: str
     text: str
@@ -115,6 +134,8 @@ class ChecklistDef:
     stages: tuple[Stage, ...]
     sections: tuple[SectionDef, ...]
     removed: tuple[Removal, ...] = ()
+    # For a local variant of another publisher's edition: the version it adapts.
+    based_on: BasedOn | None = None
     content_hash: str = field(default="", compare=False)
     # Line of each field path in the file it was parsed from ("sections[0].statements[2]"),
     # for problems found after parsing; empty when read back from the database.
@@ -231,6 +252,8 @@ def content_dict(d: ChecklistDef) -> dict[str, Any]:
     }
     if d.removed:
         result["removed"] = [r.__dict__ for r in d.removed]
+    if d.based_on is not None:
+        result["based-on"] = dict(d.based_on.__dict__)
     return result
 
 

@@ -25,6 +25,8 @@ def to_yaml(definition: ChecklistDef) -> str:
         f"# {definition.title}, version {definition.version}\n"
         f"# Published by {definition.publisher} under {definition.licence}.\n"
     )
+    if definition.based_on is not None:
+        header += f"# {definition.based_on.attribution}\n"
     body = yaml.safe_dump(
         _clean(content_dict(definition)),
         sort_keys=False,

@@ -132,6 +132,7 @@ def load_version(definition: ChecklistDef, source: str) -> str:
             for s in definition.stages
         ],
         removed=[{"key": r.key, "reason": r.reason} for r in definition.removed],
+        based_on=dict(definition.based_on.__dict__) if definition.based_on else None,
         source_path=source,
     )
     db.session.add(version)

@@ -71,6 +71,9 @@ class ChecklistVersion(db.Model):
     removed: Mapped[list[dict[str, str]]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
+    # For a local variant of another publisher's edition: the version it adapts
+    # ({key, version, title, publisher, licence}), shown as its attribution.
+    based_on: Mapped[dict[str, str] | None] = mapped_column(JSON)
     source_path: Mapped[str] = mapped_column(String(500))
     # For an association's upload: what changed, in plain words, shown to members.
     changes_summary: Mapped[str | None] = mapped_column(Text)

@@ -12,7 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from p4p.auth.models import Organisation
-from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, parse_checklist
+from p4p.catalogue import (
+    ChecklistDef,
+    ChecklistInvalid,
+    Problem,
+    licences,
+    parse_checklist,
+    queries,
+)
 from p4p.catalogue.content import version_sort_key
 from p4p.catalogue.loading import load_version
 from p4p.catalogue.models import (
@@ -62,6 +69,7 @@ def check_upload(association: Organisation, data: bytes, filename: str) -> Check
                 f"(the file says “{definition.publisher}”)",
             )
         )
+    problems.extend(variant_problems(association, definition, filename))
     if checklist is not None and not problems:
         existing = db.session.scalar(
             select(ChecklistVersion).where(
@@ -97,6 +105,48 @@ def check_upload(association: Organisation, data: bytes, filename: str) -> Check
     if problems:
         raise ChecklistInvalid(problems)
     return definition
+
+
+def variant_problems(
+    association: Organisation, definition: ChecklistDef, filename: str
+) -> list[Problem]:
+    """For a local variant (`based-on`): the version it adapts is published and visible to the
+    association, the attribution matches it word for word, and its licence allows the variant."""
+    based_on = definition.based_on
+    if based_on is None:
+        return []
+    line = definition.line_of("based-on")
+    original = queries.find_version(based_on.key, based_on.version, association.id)
+    if original is None:
+        return [
+            Problem(
+                filename,
+                line,
+                "based-on",
+                f"there is no published version {based_on.version} of “{based_on.key}” that "
+                "you can see, so this file cannot be a variant of it",
+            )
+        ]
+    problems = [
+        Problem(
+            filename,
+            definition.line_of(f"based-on.{name}"),
+            f"based-on.{name}",
+            f"must be “{stored}”, as version {original.version} of “{original.checklist.key}” "
+            f"says (the file says “{given}”)",
+        )
+        for name, stored, given in (
+            ("title", original.title, based_on.title),
+            ("publisher", original.publisher, based_on.publisher),
+            ("licence", original.licence, based_on.licence),
+        )
+        if stored != given
+    ]
+    licence_problem = licences.variant_licence_problem(original.licence, definition.licence)
+    if licence_problem:
+        field = "licence" if licences.variant_rule(original.licence).allowed else "based-on"
+        problems.append(Problem(filename, definition.line_of(field), field, licence_problem))
+    return problems
 
 
 def publish_upload(

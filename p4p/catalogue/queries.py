@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from p4p.associations.models import AssociationMember
 from p4p.catalogue.content import (
+    BasedOn,
     ChecklistDef,
     Origin,
     Removal,
@@ -122,6 +123,7 @@ def _content(version_id: int, content_hash: str, loaded: datetime) -> ChecklistD
             SectionDef(s.key, s.title, s.summary, tuple(statements[s.id])) for s in sections
         ),
         removed=tuple(Removal(r["key"], r["reason"]) for r in version.removed or ()),
+        based_on=BasedOn(**version.based_on) if version.based_on else None,
         content_hash=version.content_hash,
     )
 

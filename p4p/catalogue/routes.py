@@ -30,7 +30,13 @@ def show(key: str, version: str):
     found = queries.find_version(key, version, _organisation_id())
     if found is None:
         abort(404)
-    return render_template("catalogue/show.html", version=found, content=found.content)
+    content = found.content
+    original = None
+    if content.based_on is not None:
+        original = queries.find_version(
+            content.based_on.key, content.based_on.version, _organisation_id()
+        )
+    return render_template("catalogue/show.html", version=found, content=content, original=original)
 
 
 @bp.get("/<key>/<version>/checklist.yaml")

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from p4p.catalogue.content import (
     FORMAT,
     SEMVER,
+    BasedOn,
     ChecklistDef,
     Origin,
     Removal,
@@ -342,6 +343,13 @@ SECTION = {
     "summary": Field(text(1000), required=False),
     "statements": Field(list_of(record(STATEMENT), noun="statement")),
 }
+BASED_ON = {
+    "key": Field(slug),
+    "version": Field(version),
+    "title": Field(text(200)),
+    "publisher": Field(text(200)),
+    "licence": Field(text(100)),
+}
 TOP = {
     "format": Field(format_check),
     "key": Field(slug),
@@ -356,6 +364,7 @@ TOP = {
     "stages": Field(list_of(record(STAGE), noun="stage"), required=False),
     "sections": Field(list_of(record(SECTION), noun="section")),
     "removed": Field(list_of(record(REMOVAL), noun="removed statement"), required=False),
+    "based-on": Field(record(BASED_ON), required=False),
 }
 
 
@@ -410,6 +419,18 @@ def _cross_checks(walk: _Walk, values: dict) -> None:
                 "scale must be ordered lowest first: points must increase",
             )
         previous = points
+
+    based_on = values.get("based-on")
+    if isinstance(based_on, dict) and based_on.get("key") == values.get("key"):
+        walk.problems.append(
+            Problem(
+                walk.filename,
+                walk.lines.get("based-on.key", 1),
+                "based-on.key",
+                "a local variant is published under a key of its own, not the key of the "
+                "edition it adapts",
+            )
+        )
 
     stages = _entries(values, "stages")
     _unique(walk, ((n, v, f"stages[{i}]") for i, (n, v) in enumerate(stages)), "stage")
@@ -507,6 +528,7 @@ def _build(values: dict, lines: dict[str, int]) -> ChecklistDef:
         ),
         sections=sections,
         removed=tuple(Removal(r["key"], r["reason"]) for r in plain(values.get("removed", []))),
+        based_on=BasedOn(**values["based-on"]) if "based-on" in values else None,
     )
     digest = hashlib.sha256(
         json.dumps(
