@@ -37,7 +37,7 @@ SEED = 9
 @dataclass(frozen=True)
 class History:
     """A provider's story: (months ago, maturity from 0 to 1) for each completed assessment,
-    oldest first; and whether it leaves some of its latest actions overdue."""
+    oldest first (0 months ago: today, on the newest version); and whether it leaves some of its latest actions overdue."""
 
     name: str
     scope: Scope
@@ -46,8 +46,12 @@ class History:
 
 
 PROVIDERS = [
-    History("Ashgrove Home Care (demo)", Scope.FULL, ((20, 0.35), (11, 0.55), (3, 0.8))),
-    History("Bramble Lane Care at Home (demo)", Scope.SUMMARY, ((15, 0.3), (8, 0.5), (2, 0.65))),
+    History("Ashgrove Home Care (demo)", Scope.FULL, ((20, 0.35), (11, 0.55), (3, 0.8), (0, 0.85))),
+    History(
+        "Bramble Lane Care at Home (demo)",
+        Scope.SUMMARY,
+        ((15, 0.3), (8, 0.5), (2, 0.65), (0, 0.7)),
+    ),
     # Slipping: the latest assessment is well below the one before.
     History(
         "Castleford Community Care (demo)",
@@ -57,7 +61,7 @@ PROVIDERS = [
     ),
     # No assessment for over a year, and its last actions long overdue.
     History("Dovecote Homecare (demo)", Scope.SUMMARY, ((26, 0.4), (16, 0.5)), overdue=True),
-    History("Elmbridge Support at Home (demo)", Scope.FULL, ((14, 0.8), (5, 0.85))),
+    History("Elmbridge Support at Home (demo)", Scope.FULL, ((14, 0.8), (5, 0.85), (0, 0.88))),
     History("Fenwick Domiciliary Care (demo)", Scope.SUMMARY, ((1, 0.3),)),
     History(
         "Greenholme Care Services (demo)",
@@ -65,9 +69,13 @@ PROVIDERS = [
         ((18, 0.2), (10, 0.4), (4, 0.55)),
         overdue=True,
     ),
-    History("Hartley Home Support (demo)", Scope.FULL, ((12, 0.5), (6, 0.6))),
-    History("Kestrel Care at Home (demo)", Scope.SUMMARY, ((9, 0.45), (3, 0.5))),
-    History("Larchfield Homecare (demo)", Scope.FULL, ((22, 0.25), (13, 0.35), (6, 0.5), (1, 0.7))),
+    History("Hartley Home Support (demo)", Scope.FULL, ((12, 0.5), (6, 0.6), (0, 0.66))),
+    History("Kestrel Care at Home (demo)", Scope.SUMMARY, ((9, 0.45), (3, 0.5), (0, 0.58))),
+    History(
+        "Larchfield Homecare (demo)",
+        Scope.FULL,
+        ((22, 0.25), (13, 0.35), (6, 0.5), (1, 0.7), (0, 0.75)),
+    ),
     History("Meadowbank Care (demo)", Scope.SUMMARY, ((7, 0.6),)),
     History("Northgate Home Support (demo)", Scope.SUMMARY, ((10, 0.55), (2, 0.6)), overdue=True),
     History("Oakwood Community Care (demo)", Scope.FULL, ((19, 0.4), (8, 0.45))),
@@ -169,8 +177,13 @@ def _history(
     readiness: dict[str, float] = {}
     made: list[tuple[Assessment, list]] = []
     for months_ago, maturity in history.assessments:
-        completed = now - timedelta(days=round(months_ago * 30.4) + rng.randint(0, 9))
-        version = version_on(checklist, completed)
+        if months_ago == 0:
+            # Done today, on the newest version (so that some members are on each version).
+            completed = now - timedelta(minutes=rng.randint(5, 50))
+            version = checklist.versions[-1]
+        else:
+            completed = now - timedelta(days=round(months_ago * 30.4) + rng.randint(0, 9))
+            version = version_on(checklist, completed)
         content = version.content
         stage_index = {stage.key: i for i, stage in enumerate(content.stages)}
         statements = list(content.statements())
