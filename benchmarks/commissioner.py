@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import event, insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,8 +40,8 @@ from p4p.auth import service as accounts  # noqa: E402
 from p4p.auth.models import Organisation, OrganisationKind  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.catalogue.models import Checklist  # noqa: E402
-from p4p.config import normalise_database_url  # noqa: E402
 from p4p.extensions import db  # noqa: E402
+from p4p.schemas import schema_of_its_own  # noqa: E402
 from p4p.sharing.models import Share  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -60,18 +60,9 @@ def database(kind: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    url = normalise_database_url(os.environ.get("P4P_BENCH_PG_URL", PG_DEFAULT))
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        engine.dispose()
+    url = os.environ.get("P4P_BENCH_PG_URL", PG_DEFAULT)
+    with schema_of_its_own(url, SCHEMA) as separate:
+        yield separate
 
 
 def chunks(rows: list[dict], size: int = CHUNK) -> Iterator[list[dict]]:

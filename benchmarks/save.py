@@ -56,7 +56,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import event, insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -71,8 +71,8 @@ from p4p.assessments.service import start  # noqa: E402
 from p4p.auth.service import sign_up  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.catalogue.models import Checklist  # noqa: E402
-from p4p.config import normalise_database_url  # noqa: E402
 from p4p.extensions import db  # noqa: E402
+from p4p.schemas import schema_of_its_own  # noqa: E402
 
 GUNICORN = ["--workers", "2", "--threads", "1", "--worker-class", "sync", "--log-level", "warning"]
 SCHEMA = "p4p_save_bench"
@@ -132,18 +132,8 @@ def database(url: str | None) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    url = normalise_database_url(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{SCHEMA}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        engine.dispose()
+    with schema_of_its_own(url, SCHEMA) as separate:
+        yield separate
 
 
 def production_app(url: str, secret: str):

@@ -105,24 +105,14 @@ def instance_folder(tmp_path_factory) -> Iterator[Path]:
 def separate_database(tmp_path: Path, name: str) -> Iterator[str]:
     """A database apart from the suite's: an SQLite file, or on PostgreSQL a schema of its own
     (dropped afterwards) selected through the connection's search_path."""
-    from p4p.config import normalise_database_url
+    from p4p.schemas import schema_of_its_own
 
     url = os.environ.get("P4P_TEST_DATABASE_URL")
     if not url:
         yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
         return
-    url = normalise_database_url(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {name}"))
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options=-csearch_path%3D{name}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
-        engine.dispose()
+    with schema_of_its_own(url, name) as separate:
+        yield separate
 
 
 @pytest.fixture(scope="session")

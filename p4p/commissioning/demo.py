@@ -37,7 +37,8 @@ SEED = 9
 @dataclass(frozen=True)
 class History:
     """A provider's story: (months ago, maturity from 0 to 1) for each completed assessment,
-    oldest first (0 months ago: today, on the newest version); and whether it leaves some of its latest actions overdue."""
+    oldest first (0 months ago: today, on the newest version); and whether it leaves some of
+    its latest actions overdue."""
 
     name: str
     scope: Scope
