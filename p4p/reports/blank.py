@@ -49,12 +49,8 @@ def data(version: ChecklistVersion) -> dict[str, Any]:
         "published_on": day(content.published),
         "licence": content.licence,
         "language": content.language,
-        "scale": [
-            {"label": o.label, "description": o.description or ""} for o in content.scale
-        ],
-        "stages": [
-            {"label": s.label, "description": s.description or ""} for s in content.stages
-        ],
+        "scale": [{"label": o.label, "description": o.description or ""} for o in content.scale],
+        "stages": [{"label": s.label, "description": s.description or ""} for s in content.stages],
         "stage_rule": content.stage_rule if content.stages else "",
         "top_label": content.top.label,
         "started_label": middle.label if middle else "Part-way",

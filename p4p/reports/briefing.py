@@ -43,7 +43,9 @@ def _spread(spread: stats.Spread | None) -> dict[str, str] | None:
 def _figures(result: benchmarks.Benchmark, figures: benchmarks.Figures) -> dict[str, Any]:
     lenses: dict[str, list[dict[str, Any]]] = {}
     for scheme, tag, name, spread in benchmarks.lens_rows(figures):
-        lenses.setdefault(name, []).append({"label": tag_label(scheme, tag), "spread": _spread(spread)})
+        lenses.setdefault(name, []).append(
+            {"label": tag_label(scheme, tag), "spread": _spread(spread)}
+        )
     return {
         "label": figures.label,
         "size": figures.size,

@@ -64,9 +64,7 @@ def send_document(
     if found is not None:
         response = Response(found.content, mimetype="application/pdf")
         response.set_etag(found.etag)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{wanted.file_name}"'
-        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{wanted.file_name}"'
         response.headers["Cache-Control"] = "private, no-cache"
         response.headers["X-P4P-Cache"] = "hit"
         response = response.make_conditional(request)
