@@ -15,8 +15,10 @@ from p4p.auth.models import OrganisationKind, Role
 from p4p.extensions import db
 from p4p.reports import jobs
 from p4p.reports.models import RenderJob
+from tests import test_publishing
 from tests.helpers import csrf_token, sign_in
 from tests.test_benchmarks import add_member
+from tests.test_publishing import FILE, upload
 
 
 def text_of(content: bytes) -> str:
@@ -108,42 +110,29 @@ def test_the_blank_checklist_says_how_to_use_it_and_lists_every_statement_in_ord
     assert may_not_apply[0].evidence[0] in text
 
 
-MEMBERS_ONLY = textwrap.dedent(
-    """\
-    format: p4p-checklist/1
-    key: network-homecare
-    title: Network homecare checklist
-    summary: Our members' own checklist.
-    version: 1.0.0
-    published: 2026-11-27
-    publisher: Care Network
-    licence: CC-BY-4.0
-    scale:
-      - {key: not-yet, label: Not yet, points: 0}
-      - {key: started, label: We have started, points: 1}
-      - {key: doing, label: We do this for everyone, points: 2}
-    sections:
-      - key: visits
-        title: Visits
-        statements:
-          - key: nw-on-time
-            text: Workers arrive when the person expects them.
-            guidance: Visits start within the agreed window.
-            started: Most visits start on time.
-            evidence: [Call monitoring records]
-          - key: nw-night
-            text: Night visits are arranged with the person.
-            guidance: Night visits follow the person's wishes.
-            may-not-apply: true
-            evidence: [Rotas]
-    """
+# The publishing tests' file, with a middle of the scale, a "started" description and a
+# statement that may not apply.
+MEMBERS_ONLY = FILE.replace(
+    "  - {key: doing",
+    "  - {key: started, label: We have started, points: 1}\n  - {key: doing",
+).replace(
+    "        evidence: [Call monitoring records]\n",
+    textwrap.indent(
+        textwrap.dedent(
+            """\
+              started: Most visits start on time.
+              evidence: [Call monitoring records]
+            - key: nw-night
+              text: Night visits are arranged with the person.
+              guidance: Night visits follow the person's wishes.
+              may-not-apply: true
+              evidence: [Rotas]
+            """
+        ),
+        " " * 6,
+    ),
 )
-
-
-@pytest.fixture
-def network(world, empty_catalogue):
-    world.load_checklists()
-    return world.provider("Care Network", kind=OrganisationKind.ASSOCIATION)
+network = test_publishing.network  # the publishing tests' fixture: a fresh catalogue
 
 
 def test_a_members_only_edition_prints_with_the_association_s_name_for_members_only(
@@ -153,18 +142,7 @@ def test_a_members_only_edition_prints_with_the_association_s_name_for_members_o
     world.join(member, network)
     outsider = world.provider("Outside Care")
     sign_in(client, network)
-    page = client.get("/association/checklists").get_data(as_text=True)
-    response = client.post(
-        "/association/checklists",
-        data={
-            "csrf_token": csrf_token(page),
-            "summary": "First version.",
-            "audience": "members",
-            "file": (io.BytesIO(MEMBERS_ONLY.encode()), "c.yaml"),
-        },
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 302
+    assert upload(client, MEMBERS_ONLY).status_code == 302
     url = "/checklists/network-homecare/1.0.0/blank.pdf"
     assert f'href="{url}"' in client.get("/association/checklists").get_data(as_text=True)
     text = text_of(made(client, url))  # the association's own, made for it

@@ -86,6 +86,14 @@ def _chosen_version(association_id: int):
     return versions, chosen or benchmarks.most_used(association_id, versions)
 
 
+def _version_to_export(association_id: int):
+    """The version the page shows, for its CSV and PDF; 404 when there is none to show."""
+    _, chosen = _chosen_version(association_id)
+    if chosen is None:
+        abort(404)
+    return chosen
+
+
 @bp.get("/benchmarks")
 @access.rule(access.ASSOCIATION_READ)
 def benchmark_page():
@@ -112,9 +120,7 @@ def benchmark_page():
 @access.rule(access.ASSOCIATION_READ)
 def benchmark_csv():
     organisation = access.current_organisation()
-    _, chosen = _chosen_version(organisation.id)
-    if chosen is None:
-        abort(404)
+    chosen = _version_to_export(organisation.id)
     result = benchmarks.benchmark(organisation.id, chosen, request.args.get("by"))
     name = f"benchmarks_{chosen.checklist.key}_{chosen.version}.csv"
     return csv_response(benchmarks.CSV_HEADER, benchmarks.csv_rows(result), name)
@@ -125,9 +131,7 @@ def benchmark_csv():
 def benchmark_pdf():
     """The same figures as a PDF briefing for the association's board (by the render queue)."""
     organisation = access.current_organisation()
-    _, chosen = _chosen_version(organisation.id)
-    if chosen is None:
-        abort(404)
+    chosen = _version_to_export(organisation.id)
     wanted = briefing.wanted(organisation, chosen, request.args.get("by"))
     query = {"version": chosen.id, "by": briefing.breakdown_of(request.args.get("by"))}
     addresses = Addresses(
