@@ -81,8 +81,12 @@ def test_the_blank_checklist_says_how_to_use_it_and_lists_every_statement_in_ord
 ):
     owner = world.provider("Paper Homecare")
     sign_in(client, owner)
-    text = text_of(made(client, f"/checklists/homecare/{homecare.version}/blank.pdf"))
+    document = made(client, f"/checklists/homecare/{homecare.version}/blank.pdf")
+    text = text_of(document)
     content = homecare.content
+    # Tagged, in the checklist's language, like the other documents.
+    root = PdfReader(io.BytesIO(document)).trailer["/Root"]
+    assert root["/Lang"] == content.language and "/StructTreeRoot" in root
     assert f"Published by {content.publisher}" in text
     assert content.title in text and content.version in text
     assert "How to use this checklist" in text and content.stage_rule in text

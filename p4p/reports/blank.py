@@ -48,7 +48,7 @@ def data(version: ChecklistVersion) -> dict[str, Any]:
         "version": content.version,
         "published_on": day(content.published),
         "licence": content.licence,
-        "language": content.language,
+        "lang": content.language,  # the document's language, as the checklist says
         "scale": [{"label": o.label, "description": o.description or ""} for o in content.scale],
         "stages": [{"label": s.label, "description": s.description or ""} for s in content.stages],
         "stage_rule": content.stage_rule if content.stages else "",
