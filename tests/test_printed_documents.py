@@ -264,3 +264,30 @@ def test_the_briefing_is_one_job_for_two_requests_and_keeps_the_breakdown(
     assert "1 group is not shown" in text and "North West" not in text
     # Without the breakdown it is another document.
     assert client.get(f"/association/benchmarks.pdf?version={homecare.id}").status_code == 202
+
+
+def test_a_queued_version_document_of_an_earlier_state_is_dropped_for_its_asker_only(
+    world, homecare
+):
+    from p4p import tenancy
+    from p4p.reports.subjects import Subject
+
+    first = world.provider("First Care").organisation.id
+    second = world.provider("Second Care").organisation.id
+
+    def queue(organisation_id: int, key: str, params: str = "") -> None:
+        subject = Subject("benchmark-briefing", organisation_id, None, homecare.id, params)
+        with tenancy.within(tenancy.organisation(organisation_id)):
+            jobs.queue(subject, key)
+        db.session.commit()
+
+    queue(first, "a" * 64)
+    queue(first, "c" * 64, params='{"by": "region"}')
+    queue(second, "d" * 64)
+    queue(first, "b" * 64)  # the figures changed before the render began
+    queue(second, "b" * 64)  # the same document for another organisation is its own job
+    assert sorted((j.organisation_id, j.fingerprint[0]) for j in job_rows()) == [
+        (first, "b"),
+        (first, "c"),
+        (second, "b"),
+    ]
