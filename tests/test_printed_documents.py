@@ -291,3 +291,14 @@ def test_a_queued_version_document_of_an_earlier_state_is_dropped_for_its_asker_
         (first, "c"),
         (second, "b"),
     ]
+
+
+def test_an_operator_prints_a_blank_checklist_with_the_command(runner, homecare, tmp_path):
+    output = tmp_path / "blank.pdf"
+    args = ["report", "blank-checklist", "homecare", homecare.version, "-o", str(output)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert f"Published by {homecare.publisher}" in text_of(output.read_bytes())
+    missing = runner.invoke(args=[*args[:3], "9.9.9", "-o", str(tmp_path / "x.pdf")])
+    assert missing.exit_code != 0 and "no version 9.9.9 of the checklist homecare" in missing.output
+    assert not (tmp_path / "x.pdf").exists()
