@@ -601,6 +601,20 @@ def scene(world):
             outcome_for(anonymous="login", signed_in="403", managers="ok", other_provider="404"),
         ),
         Route(
+            # As the CSV: no member allows benchmarks yet, so there is no version to brief on.
+            "association.benchmark_pdf",
+            "GET",
+            "/association/benchmarks.pdf",
+            outcome_for(anonymous="login", signed_in="403", association="404"),
+        ),
+        Route(
+            # Queued for the asking organisation: an operator, of none, is refused.
+            "catalogue.blank_pdf",
+            "GET",
+            f"/checklists/homecare/{version.version}/blank.pdf",
+            outcome_for(anonymous="login", signed_in="ok", operator="403"),
+        ),
+        Route(
             "association.checklists",
             "GET",
             "/association/checklists",

@@ -163,3 +163,16 @@ def test_a_members_only_edition_of_another_association_cannot_be_adapted(world, 
     )
     with pytest.raises(ChecklistInvalid, match="that you can see"):
         publishing.check_upload(network.organisation, variant.encode(), "v.yaml")
+
+
+def test_a_variant_prints_its_attribution_on_the_blank_checklist(world, client, network):
+    from tests.test_printed_documents import made, text_of
+
+    publishing.publish_upload(
+        network.organisation, VARIANT.encode(), "v.yaml", "Our take on homecare.", "members"
+    )
+    db.session.commit()
+    sign_in(client, network)
+    text = text_of(made(client, "/checklists/homecare-network/1.0.0/blank.pdf"))
+    assert "Published by Care Network" in text
+    assert "Adapted from “Person-centred support at home”, version 2.0.0" in text

@@ -13,6 +13,8 @@ from p4p.benchmarks import stats
 from p4p.catalogue import MAX_FILE_BYTES, ChecklistInvalid, publishing
 from p4p.extensions import discard_changes
 from p4p.forms import ConfirmForm
+from p4p.reports import briefing
+from p4p.reports.routes import Addresses, send_document
 from p4p.spreadsheets import csv_response
 
 bp = access.protect(Blueprint("association", __name__, url_prefix="/association"))
@@ -84,6 +86,14 @@ def _chosen_version(association_id: int):
     return versions, chosen or benchmarks.most_used(association_id, versions)
 
 
+def _version_to_export(association_id: int):
+    """The version the page shows, for its CSV and PDF; 404 when there is none to show."""
+    _, chosen = _chosen_version(association_id)
+    if chosen is None:
+        abort(404)
+    return chosen
+
+
 @bp.get("/benchmarks")
 @access.rule(access.ASSOCIATION_READ)
 def benchmark_page():
@@ -110,12 +120,29 @@ def benchmark_page():
 @access.rule(access.ASSOCIATION_READ)
 def benchmark_csv():
     organisation = access.current_organisation()
-    _, chosen = _chosen_version(organisation.id)
-    if chosen is None:
-        abort(404)
+    chosen = _version_to_export(organisation.id)
     result = benchmarks.benchmark(organisation.id, chosen, request.args.get("by"))
     name = f"benchmarks_{chosen.checklist.key}_{chosen.version}.csv"
     return csv_response(benchmarks.CSV_HEADER, benchmarks.csv_rows(result), name)
+
+
+@bp.get("/benchmarks.pdf")
+@access.rule(access.ASSOCIATION_READ)
+def benchmark_pdf():
+    """The same figures as a PDF briefing for the association's board (by the render queue)."""
+    organisation = access.current_organisation()
+    chosen = _version_to_export(organisation.id)
+    wanted = briefing.wanted(organisation, chosen, request.args.get("by"))
+    query = {"version": chosen.id, "by": briefing.breakdown_of(request.args.get("by"))}
+    addresses = Addresses(
+        file=url_for("association.benchmark_pdf", **query),
+        waiting=url_for("association.benchmark_pdf", waiting=1, **query),
+        back=url_for("association.benchmark_page", **query),
+        csv=url_for("association.benchmark_csv", **query),
+        back_label="the benchmarks",
+        csv_label="these figures as a spreadsheet (CSV)",
+    )
+    return send_document(wanted, addresses)
 
 
 def _checklists_page(form: UploadForm | None = None, problems=(), status: int = 200):

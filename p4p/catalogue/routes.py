@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +12,8 @@ from p4p.catalogue.diff import diff
 from p4p.catalogue.export import to_yaml
 from p4p.catalogue.models import Checklist
 from p4p.extensions import db
+from p4p.reports import blank
+from p4p.reports.routes import Addresses, send_document
 
 bp = access.protect(Blueprint("catalogue", __name__, url_prefix="/checklists"))
 
@@ -50,6 +52,25 @@ def download(key: str, version: str):
     name = f"{found.checklist.key}-{found.version}.yaml"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.get("/<key>/<version>/blank.pdf")
+@access.rule(access.SIGNED_IN)
+def blank_pdf(key: str, version: str):
+    """The version as a blank checklist to print, made by the render queue for the asking
+    organisation (a signed-in operator, of none, is refused)."""
+    found = queries.find_version(key, version, _organisation_id())
+    if found is None:
+        abort(404)
+    ids = {"key": found.checklist.key, "version": found.version}
+    addresses = Addresses(
+        file=url_for("catalogue.blank_pdf", **ids),
+        waiting=url_for("catalogue.blank_pdf", waiting=1, **ids),
+        back=url_for("catalogue.show", **ids),
+        csv=None,
+        back_label="the checklist",
+    )
+    return send_document(blank.wanted(found, access.current_organisation().id), addresses)
 
 
 def _organisation_id() -> int | None:

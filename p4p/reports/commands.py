@@ -1,5 +1,6 @@
-"""flask report action-plan|assessment ASSESSMENT_ID --output FILE (renders here and now);
-flask render-worker (makes the documents web requests queued)."""
+"""flask report action-plan|assessment ASSESSMENT_ID --output FILE and flask report
+blank-checklist KEY VERSION --output FILE (render here and now); flask render-worker (makes the
+documents web requests queued)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from p4p import tenancy
 from p4p.assessments.service import get_assessment
+from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
-from p4p.reports import jobs, renderer
+from p4p.reports import blank, jobs, pdf, renderer
 from p4p.reports.documents import make
 
 report_cli = AppGroup("report", help="Make PDF documents for operators and batch use.")
@@ -55,6 +58,24 @@ def action_plan(assessment_id: int, output: Path) -> None:
 def assessment_report(assessment_id: int, output: Path) -> None:
     """The full assessment report, with progress and the action plan."""
     _write(assessment_id, "assessment-report", output)
+
+
+@report_cli.command("blank-checklist")
+@click.argument("key")
+@click.argument("version")
+@output_option
+def blank_checklist(key: str, version: str, output: Path) -> None:
+    """A checklist version printed blank, to rate on paper (any edition, members-only too)."""
+    found = db.session.scalar(
+        select(ChecklistVersion)
+        .join(Checklist)
+        .where(Checklist.key == key, ChecklistVersion.version == version)
+    )
+    if found is None:
+        raise click.ClickException(f"There is no version {version} of the checklist {key}.")
+    document = pdf.document(blank.KIND, blank.data(found), key=blank.fingerprint(found))
+    output.write_bytes(document.content)
+    click.echo(f"Wrote {output} ({len(document.content):,} bytes).")
 
 
 @click.command("render-worker")

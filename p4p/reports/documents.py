@@ -1,7 +1,10 @@
-"""Building an assessment's documents, for the download routes and the `flask report` command
-alike (no request needed).
+"""Building documents, for the download routes, the render worker and the `flask report`
+command alike (no request needed).
 
-A document is found in the cache from a cheap fingerprint of everything it shows, read in three
+A document is of a subject: an assessment (its report and action plan), or a checklist version
+(the blank checklist; an association's benchmark briefing). Each kind of document says in
+`KINDS` how to find its subject again, fingerprint it and make its HTML. An assessment's
+document is found in the cache from a cheap fingerprint of everything it shows, read in three
 small aggregate queries, so an unchanged document is served without gathering its data or
 rendering it again."""
 
@@ -20,12 +23,15 @@ from sqlalchemy import func, select
 from p4p import tenancy
 from p4p.actions.models import Action
 from p4p.actions.service import today
+from p4p.assessments import service as assessments
 from p4p.assessments.models import Assessment, Rating
 from p4p.extensions import db
 from p4p.progress.service import in_edition
+from p4p.reports import blank, briefing, pdf
 from p4p.reports import data as report_data
-from p4p.reports import pdf
+from p4p.reports.subjects import Kind, Subject, Wanted
 
+# The assessment documents' data; the other kinds of document are in KINDS below.
 DOCUMENTS: dict[str, Callable[[Assessment], dict[str, Any]]] = {
     "action-plan": report_data.action_plan,
     "assessment-report": report_data.assessment_report,
@@ -110,3 +116,47 @@ def make(assessment: Assessment, kind: str) -> tuple[pdf.Document, str]:
     if found is None:
         found = pdf.document(kind, DOCUMENTS[kind](assessment), key=key)
     return found, file_name(assessment, kind)
+
+
+# --- the kinds of document ------------------------------------------------------------------
+
+
+def _assessment_of(subject: Subject) -> Assessment:
+    if subject.assessment_id is None:
+        raise LookupError("a job with no assessment")
+    return assessments.get_assessment(subject.assessment_id)
+
+
+def _assessment_kind(what: str) -> Kind:
+    # `fingerprint` and `html` are looked up when called: this module's are the one version.
+    return Kind(
+        what=what,
+        gone="The assessment no longer exists.",
+        load=_assessment_of,
+        fingerprint=lambda assessment, subject: fingerprint(assessment, subject.kind),
+        html=lambda assessment, subject: html(assessment, subject.kind),
+    )
+
+
+TITLES = {"action-plan": "improvement action plan", "assessment-report": "assessment report"}
+KINDS: dict[str, Kind] = {kind: _assessment_kind(what) for kind, what in TITLES.items()} | {
+    blank.KIND: blank.DOCUMENT,
+    briefing.KIND: briefing.DOCUMENT,
+}
+
+
+def wanted_assessment(
+    assessment: Assessment, kind: str, organisation_id: int | None = None
+) -> Wanted:
+    """An assessment's document, asked for by `organisation_id` (by default its own)."""
+    subject = Subject(
+        kind, organisation_id or assessment.organisation_id, assessment_id=assessment.id
+    )
+    return Wanted(
+        subject,
+        fingerprint(assessment, kind),
+        file_name(assessment, kind),
+        TITLES[kind],
+        assessment.title,
+        reads=assessment.organisation_id,
+    )

@@ -1,9 +1,11 @@
 """The render queue: web requests record which documents are wanted; a render worker makes
 them, one at a time per organisation, outside the request workers.
 
-- `request_render` (a web request, flush only): the job for this fingerprint, made if new.
-  Two requests for the same document find the same row (the fingerprint is unique, inserted
-  with ON CONFLICT DO NOTHING), so they share one render.
+- `queue` (a web request, flush only): the job for this document (a `Subject`: an assessment's,
+  or a checklist version's) and fingerprint, made if new; `request_render` for an assessment's.
+  Two requests of an organisation for the same document find the same row (organisation and
+  fingerprint are unique together, inserted with ON CONFLICT DO NOTHING), so they share one
+  render.
 - `run_pending_jobs` (the render worker, which commits once per job): claims queued jobs with
   a conditional UPDATE, each organisation's in turn, renders them in a child process with a
   time limit, stores the PDF in the cache and marks the job done or failed.
@@ -28,12 +30,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from p4p import tenancy
-from p4p.assessments import service as assessments
 from p4p.assessments.models import Assessment
 from p4p.extensions import db
 from p4p.reports import documents, pdf
 from p4p.reports.models import JobStatus, RenderJob
 from p4p.reports.renderer import RenderFailed, shared
+from p4p.reports.subjects import Subject
 from p4p.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -58,25 +60,45 @@ def time_limit() -> float:
 def request_render(
     assessment: Assessment, kind: str, key: str, organisation_id: int | None = None
 ) -> RenderJob:
+    """The render job for an assessment's document (fingerprint `key`), asked for by
+    `organisation_id` (by default the assessment's own): see `queue`.
+
+    A commissioner may read a sharing provider's assessment but never write the provider's
+    rows, so its document is its own job, rendered with its own reach (the fingerprint names
+    the viewer and scope, so each audience has its own job and file)."""
+    subject = Subject(kind, organisation_id or assessment.organisation_id, assessment.id)
+    return queue(subject, key, reads=assessment.organisation_id)
+
+
+def queue(subject: Subject, key: str, reads: int | None = None) -> RenderJob:
     """The render job for this document (fingerprint `key`), recorded if new, queued again if
     its file has since been pruned or it failed long enough ago. Flushes, never commits.
 
-    The job belongs to the organisation that asks (`organisation_id`, by default the
-    assessment's own): a commissioner may read a sharing provider's assessment but never
-    write the provider's rows, so its document is its own job, rendered with its own reach
-    (the fingerprint names the viewer and scope, so each audience has its own job and file)."""
+    The job belongs to the organisation that asks (`subject.organisation_id`), which the
+    current reach must write; `reads` is the organisation whose data the document shows, which
+    it must read (None: a document of no one organisation's data, such as a blank checklist)."""
     reach = tenancy.current()
     if reach is None:
         raise tenancy.Unscoped("a render asked for with no reach set")
-    if organisation_id is None:
-        organisation_id = assessment.organisation_id
-    if not (reach.can_write(organisation_id) and reach.can_read(assessment.organisation_id)):
+    organisation_id = subject.organisation_id
+    if not reach.can_write(organisation_id) or (reads is not None and not reach.can_read(reads)):
         raise tenancy.OutOfReach()
     # A queued job for an earlier state of the same document would make a file nobody asks for.
+    # An assessment's documents are one per assessment and kind whoever asks (each audience's
+    # fingerprint differs anyway); a version's are the asking organisation's own.
+    same = (
+        (RenderJob.assessment_id == subject.assessment_id)
+        if subject.assessment_id is not None
+        else (
+            (RenderJob.version_id == subject.version_id)
+            & (RenderJob.params == subject.params)
+            & (RenderJob.organisation_id == organisation_id)
+        )
+    )
     db.session.execute(
         delete(RenderJob).where(
-            RenderJob.assessment_id == assessment.id,
-            RenderJob.kind == kind,
+            same,
+            RenderJob.kind == subject.kind,
             RenderJob.status == JobStatus.QUEUED.value,
             RenderJob.fingerprint != key,
         ),
@@ -89,16 +111,22 @@ def request_render(
         .values(
             fingerprint=key,
             organisation_id=organisation_id,
-            assessment_id=assessment.id,
-            kind=kind,
+            assessment_id=subject.assessment_id,
+            version_id=subject.version_id,
+            params=subject.params,
+            kind=subject.kind,
             status=JobStatus.QUEUED.value,
             attempts=0,
             created_dt=utcnow(),
             error="",
         )
-        .on_conflict_do_nothing(index_elements=["fingerprint"])
+        .on_conflict_do_nothing(index_elements=["organisation_id", "fingerprint"])
     )
-    job = db.session.scalar(select(RenderJob).where(RenderJob.fingerprint == key))
+    job = db.session.scalar(
+        select(RenderJob).where(
+            RenderJob.organisation_id == organisation_id, RenderJob.fingerprint == key
+        )
+    )
     if job is None:  # pragma: no cover - inserted above, or there already
         raise RuntimeError(f"render job {key} vanished")
     retry_before = utcnow() - timedelta(seconds=current_app.config["PDF_RENDER_RETRY_AFTER"])
@@ -139,8 +167,16 @@ def retry_at(job: RenderJob) -> datetime | None:
 class Claimed:
     id: int
     organisation_id: int
-    assessment_id: int
+    assessment_id: int | None
     kind: str
+    version_id: int | None = None
+    params: str = ""
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(
+            self.kind, self.organisation_id, self.assessment_id, self.version_id, self.params
+        )
 
 
 def _tidy(now: datetime) -> None:
@@ -194,7 +230,14 @@ def claim(tidy: bool | None = None) -> Claimed | None:
             .scalar_subquery()
         )
         candidates = db.session.execute(
-            select(RenderJob.id, RenderJob.organisation_id, RenderJob.assessment_id, RenderJob.kind)
+            select(
+                RenderJob.id,
+                RenderJob.organisation_id,
+                RenderJob.assessment_id,
+                RenderJob.kind,
+                RenderJob.version_id,
+                RenderJob.params,
+            )
             .where(
                 RenderJob.status == JobStatus.QUEUED.value,
                 ~select(running.id)
@@ -225,7 +268,7 @@ def claim(tidy: bool | None = None) -> Claimed | None:
                 db.session.rollback()
                 continue
             if result.rowcount == 1:
-                return Claimed(row.id, row.organisation_id, row.assessment_id, row.kind)
+                return Claimed(*row)
     return None
 
 
@@ -242,18 +285,20 @@ def _finish(job_id: int, status: JobStatus, error: str = "") -> None:
 def run(job: Claimed) -> JobStatus:
     """Make one claimed job's document with the reach of the organisation that asked for it:
     its own data, and for a commissioner the providers sharing with it now, within scope."""
+    subject = job.subject
+    kind = documents.KINDS[subject.kind]
     with tenancy.within(tenancy.acting_for(job.organisation_id)):
         try:
             try:
-                assessment = assessments.get_assessment(job.assessment_id)
-            except tenancy.OutOfReach:
-                _finish(job.id, JobStatus.FAILED, "The assessment no longer exists.")
+                found = kind.load(subject)
+            except LookupError:  # tenancy.OutOfReach included
+                _finish(job.id, JobStatus.FAILED, kind.gone)
                 return JobStatus.FAILED
             # The document as it is now: if it changed since it was asked for, the page that
             # waits for it asks again under the new fingerprint, and finds this file.
-            key = documents.fingerprint(assessment, job.kind)
+            key = kind.fingerprint(found, subject)
             if pdf.cached(key) is None:
-                html = documents.html(assessment, job.kind)
+                html = kind.html(found, subject)
                 db.session.commit()  # no transaction stays open during the render
                 content = shared().render(html, pdf.print_folder(), time_limit())
                 pdf.store(key, content)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from p4p.extensions import db
@@ -25,13 +25,20 @@ RUNNING_ONLY = text("status = 'running'")
 
 
 class RenderJob(TenantOwned, db.Model):
-    """One document to make, named by its fingerprint: two requests for the same document
-    find the same row (the fingerprint is unique), so they share one render. The database also
-    keeps each organisation to one running render: a unique index on the organisation of the
-    running rows, so a second claim for the same organisation fails whatever the processes do."""
+    """One document to make for the organisation that asked, named by its fingerprint: two
+    requests of an organisation for the same document find the same row (organisation and
+    fingerprint are unique together), so they share one render. The database also keeps each
+    organisation to one running render: a unique index on the organisation of the running
+    rows, so a second claim for the same organisation fails whatever the processes do.
+
+    Its subject is an assessment (its report and action plan), or a checklist version (the
+    blank checklist; an association's benchmark briefing, with the breakdown in `params`)."""
 
     __tablename__ = "render_jobs"
     __table_args__ = (
+        UniqueConstraint(
+            "organisation_id", "fingerprint", name="uq_render_jobs_organisation_id_fingerprint"
+        ),
         Index(
             "ix_render_jobs_one_running_per_organisation",
             "organisation_id",
@@ -42,10 +49,15 @@ class RenderJob(TenantOwned, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    assessment_id: Mapped[int] = mapped_column(
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checklist_versions.id", ondelete="CASCADE"), index=True
+    )
+    # What else names the subject, as JSON text (the benchmark briefing's breakdown); "" if none.
+    params: Mapped[str] = mapped_column(String(200), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED.value, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,5 @@
 """Downloading an assessment's improvement action plan and report as PDFs, and its actions as
-a CSV spreadsheet.
+a CSV spreadsheet; `send_document`, which answers for every PDF download.
 
 A PDF in the cache is sent at once (200, with its fingerprint as ETag). Otherwise the request
 queues a render job and answers 202 with a page that says the document is being prepared and
@@ -14,49 +14,48 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 
 from p4p import access
 from p4p.assessments import service as assessments
-from p4p.assessments.models import Assessment
 from p4p.reports import data as report_data
 from p4p.reports import jobs, pdf
-from p4p.reports.documents import file_name, fingerprint
+from p4p.reports.documents import file_name, wanted_assessment
 from p4p.reports.models import JobStatus
+from p4p.reports.subjects import Wanted
 from p4p.spreadsheets import csv_response
 
 bp = access.protect(Blueprint("reports", __name__))
 
-TITLES = {"action-plan": "improvement action plan", "assessment-report": "assessment report"}
 ENDPOINTS = {"action-plan": "reports.action_plan", "assessment-report": "reports.assessment_report"}
 REFRESH_SECONDS = 3
 
 
 @dataclass(frozen=True)
 class Addresses:
-    """Where a document's pages point: the file itself, the way back, the CSV (if any)."""
+    """Where a document's pages point: the file itself, the way back (and what it is called
+    in "go back to …"), the CSV (if any, and what it holds)."""
 
     file: str
     waiting: str
     back: str
     csv: str | None
+    back_label: str = "the assessment"
+    csv_label: str = "every action as a spreadsheet (CSV)"
 
 
 def send_document(
-    assessment: Assessment,
-    kind: str,
-    addresses: Addresses,
-    *,
-    for_organisation: int | None = None,
-    on_sent: Callable[[], None] | None = None,
+    wanted: Wanted, addresses: Addresses, *, on_sent: Callable[[], None] | None = None
 ) -> Response:
     """The document from the cache (200, or 304 when unchanged), or a job queued for the
-    asking organisation (`for_organisation`, by default the assessment's own) and a page that
-    waits for it. `on_sent` runs when the file itself is sent (a look worth recording)."""
-    key = fingerprint(assessment, kind)
-    found = pdf.cached(key)
+    organisation that asks (`wanted.subject.organisation_id`) and a page that waits for it
+    (202), or a page that says it failed (503). `on_sent` runs when the file itself is sent
+    (a look worth recording)."""
+    found = pdf.cached(wanted.key)
     page = {
-        "assessment": assessment,
-        "what": TITLES[kind],
+        "of": wanted.of,
+        "what": wanted.what,
         "url": addresses.file,
         "back_url": addresses.back,
+        "back_label": addresses.back_label,
         "csv_url": addresses.csv,
+        "csv_label": addresses.csv_label,
     }
     if found is not None and request.args.get("waiting"):
         # The "being prepared" page refreshed to here: a page that sends the browser on to the
@@ -65,9 +64,7 @@ def send_document(
     if found is not None:
         response = Response(found.content, mimetype="application/pdf")
         response.set_etag(found.etag)
-        response.headers["Content-Disposition"] = (
-            f'attachment; filename="{file_name(assessment, kind)}"'
-        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{wanted.file_name}"'
         response.headers["Cache-Control"] = "private, no-cache"
         response.headers["X-P4P-Cache"] = "hit"
         response = response.make_conditional(request)
@@ -75,7 +72,7 @@ def send_document(
             on_sent()
         return response
 
-    job = jobs.request_render(assessment, kind, key, for_organisation)
+    job = jobs.queue(wanted.subject, wanted.key, reads=wanted.reads)
     if job.status == JobStatus.FAILED.value:
         body = render_template("reports/failed.html", job=job, retry_at=jobs.retry_at(job), **page)
         response = Response(body, status=503)
@@ -107,7 +104,7 @@ def _send(assessment_id: int, kind: str) -> Response:
         back=url_for("assessments.show", assessment_id=assessment.id),
         csv=url_for("reports.actions_csv", assessment_id=assessment.id),
     )
-    return send_document(assessment, kind, addresses)
+    return send_document(wanted_assessment(assessment, kind), addresses)
 
 
 @bp.get("/assessments/<id:assessment_id>/action-plan.pdf")

@@ -19,6 +19,7 @@ from p4p.catalogue.models import Checklist
 from p4p.extensions import db
 from p4p.progress import charts
 from p4p.progress import service as progress
+from p4p.reports.documents import wanted_assessment
 from p4p.reports.routes import Addresses, send_document
 from p4p.shared import service
 
@@ -146,10 +147,8 @@ def _document(provider_id: int, assessment_id: int, kind: str):
         csv=None,
     )
     return send_document(
-        chosen,
-        kind,
+        wanted_assessment(chosen, kind, access.current_organisation().id),
         addresses,
-        for_organisation=access.current_organisation().id,
         on_sent=lambda: _record(found.id, f"{PDF_NAMES[kind]} of “{chosen.title}”"),
     )
 
