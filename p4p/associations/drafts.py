@@ -576,7 +576,7 @@ def place_of(document: dict[str, Any], path: str) -> Place:
             statement = None
         if isinstance(statement, dict) and statement.get("key"):
             text = str(statement.get("text") or statement["key"])
-            return Place("statement", statement["key"], _field_of(match[3]), _short(text))
+            return Place("statement", statement["key"], _field_of(match[3]), short(text))
     match = _SECTION.match(path)
     if match:
         i = int(match[1])
@@ -586,12 +586,12 @@ def place_of(document: dict[str, Any], path: str) -> Place:
                 "section",
                 section["key"],
                 _field_of(match[2]),
-                f"Section “{_short(str(section.get('title') or section['key']))}”",
+                f"Section “{short(str(section.get('title') or section['key']))}”",
             )
     return Place("draft", None, _field_of(path), "Title and summary")
 
 
-def _short(text: str, length: int = 60) -> str:
+def short(text: str, length: int = 60) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
