@@ -138,6 +138,9 @@ def scene(world, empty_catalogue):
     # Each change the association makes moves the draft's revision on by one; the routes below
     # run in order, so each names the revision the one before it left.
     revisions = (str(n) for n in range(1, 100))
+    # A draft is its association's own: everyone else is refused by kind (403), and another
+    # association's draft is out of reach (404: test_another_association_sees_nothing_of_a_draft).
+    its_own = outcome_for(anonymous="login", signed_in="403", association="ok")
     completed = completed_assessment(
         owner, version, "Matrix spring", lambda i, _: ("started", "a note"), days_ago=10
     )
@@ -632,60 +635,60 @@ def scene(world, empty_catalogue):
             "drafts.start",
             "POST",
             "/association/drafts/",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"edition": str(edition.checklist_id)},
         ),
         Route(
             "drafts.show",
             "GET",
             d,
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.save_details",
             "POST",
             d,
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "title": "Visits", "summary": "Ours."},
         ),
         Route(
             "drafts.section",
             "GET",
             f"{d}/sections/visits",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.save_section",
             "POST",
             f"{d}/sections/visits",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "title": "Visits", "summary": ""},
         ),
         Route(
             "drafts.add_section",
             "POST",
             f"{d}/sections",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "title": "Extra"},
         ),
         Route(
             "drafts.move_section",
             "POST",
             f"{d}/sections/extra/move",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "direction": "up"},
         ),
         Route(
             "drafts.statement",
             "GET",
             f"{d}/statements/nw-on-time",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.save_statement",
             "POST",
             f"{d}/statements/nw-on-time",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {
                 "revision": next(revisions),
                 "text": "Workers arrive on time.",
@@ -700,79 +703,79 @@ def scene(world, empty_catalogue):
             "drafts.add_statement",
             "POST",
             f"{d}/sections/visits/statements",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "text": "Told when late.", "key": ""},
         ),
         Route(
             "drafts.move_statement",
             "POST",
             f"{d}/statements/nw-same-faces/move",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "direction": "up"},
         ),
         Route(
             "drafts.remove_statement",
             "GET",
             f"{d}/statements/nw-same-faces/remove",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.remove_statement",
             "POST",
             f"{d}/statements/nw-same-faces/remove",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "reason": "Not ours to judge."},
         ),
         Route(
             "drafts.remove_section",
             "GET",
             f"{d}/sections/extra/remove",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.remove_section",
             "POST",
             f"{d}/sections/extra/remove",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": next(revisions), "reason": ""},
         ),
         Route(
             "drafts.preview",
             "GET",
             f"{d}/preview",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.changes",
             "GET",
             f"{d}/changes",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.publish",
             "GET",
             f"{d}/publish",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             # A wrong number (the change is major): refused beside the field, nothing published.
             "drafts.publish",
             "POST",
             f"{d}/publish",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": "10", "version": "1.0.1", "summary": "Changes.", "audience": "members"},
         ),
         Route(
             "drafts.discard",
             "GET",
             f"{d}/discard",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
         ),
         Route(
             "drafts.discard",
             "POST",
             f"{d}/discard",
-            outcome_for(anonymous="login", signed_in="403", association="ok"),
+            its_own,
             {"revision": "10"},
         ),
         Route(

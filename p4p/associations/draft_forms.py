@@ -24,10 +24,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from p4p.associations.drafts import RELATION_CHOICES, short
+from p4p.associations.forms import audience_field, changes_summary_field
 from p4p.catalogue import vocabularies
 from p4p.catalogue.content import ChecklistDef
-from p4p.catalogue.models import AUDIENCE_EVERYONE, AUDIENCE_MEMBERS
-from p4p.catalogue.publishing import SUMMARY_MAX
 
 # Far above what the format allows (the validator says so beside the field), but bounded.
 MOST = 20_000
@@ -36,6 +35,13 @@ REVISION = Regexp(r"^[0-9]{1,9}$")
 
 def revision_field() -> HiddenField:
     return HiddenField(validators=[DataRequired(), REVISION])
+
+
+def _line(label: str) -> StringField:
+    return StringField(
+        label,
+        validators=[Optional(), Length(max=MOST, message=f"Keep this under {MOST} characters.")],
+    )
 
 
 def _text(label: str, description: str | None = None, rows: int = 3) -> TextAreaField:
@@ -59,19 +65,13 @@ class StartDraftForm(FlaskForm):
 
 class DetailsForm(FlaskForm):
     revision = revision_field()
-    title = StringField(
-        "Title of the checklist",
-        validators=[Optional(), Length(max=MOST, message=f"Keep this under {MOST} characters.")],
-    )
+    title = _line("Title of the checklist")
     summary = _text("Summary", "What the checklist is for, shown at the top of it.", rows=3)
 
 
 class SectionForm(FlaskForm):
     revision = revision_field()
-    title = StringField(
-        "Section title",
-        validators=[Optional(), Length(max=MOST, message=f"Keep this under {MOST} characters.")],
-    )
+    title = _line("Section title")
     summary = _text("Summary (optional)", "A sentence or two introducing the section.", rows=3)
 
 
@@ -120,22 +120,8 @@ class PublishForm(FlaskForm):
         ],
         render_kw={"spellcheck": "false", "inputmode": "decimal"},
     )
-    summary = TextAreaField(
-        "What changed, in plain words",
-        validators=[
-            DataRequired(message="Say what changed: members read this before they move to it."),
-            Length(max=SUMMARY_MAX, message=f"Keep this to {SUMMARY_MAX} characters or fewer."),
-        ],
-        description="Shown to members with the new version.",
-    )
-    audience = RadioField(
-        "Who may use it",
-        choices=[
-            SelectChoice(AUDIENCE_MEMBERS, "Our members only"),
-            SelectChoice(AUDIENCE_EVERYONE, "Every provider using p4p"),
-        ],
-        validators=[DataRequired(message="Choose who may use it.")],
-    )
+    summary = changes_summary_field("Shown to members with the new version.")
+    audience = audience_field()
 
 
 class _Checkboxes(SelectMultipleField):

@@ -53,6 +53,11 @@ STALE = (
     "again to put yours over them."
 )
 
+NOT_MOVED = (
+    "Someone else changed this draft while you were working, so nothing was moved. Here is "
+    "the draft as it is now."
+)
+
 
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
@@ -105,47 +110,66 @@ def problem_list(draft: ChecklistDraft, found: dict[str, list[str]]) -> list[dic
     return items
 
 
+def _labelled(form, here: dict[str, list[str]], labels: dict[str, str]) -> dict[str, list[str]]:
+    """The validator's messages for a page, each after the label of the field it concerns."""
+    result = {}
+    for name, messages in here.items():
+        field = form._fields.get(name) if name else None
+        if field is not None:
+            label = field.label.text
+        else:
+            label = labels.get(name, name.replace("_", " ").capitalize() or "This page")
+        result[name] = [f"{label}: {m}" for m in messages]
+    return result
+
+
 def _show_problems(form, here: dict[str, list[str]], labels: dict[str, str]) -> list[str]:
     """Put the validator's problems beside the fields of this page's form; the rest, which no
     one field holds, come back for the error summary."""
     rest = []
-    for name, messages in here.items():
-        field = form._fields.get(name) if name else None
-        if field is not None and name != "revision":
-            field.errors = [*field.errors, *(f"{field.label.text}: {m}" for m in messages)]
+    for name, messages in _labelled(form, here, labels).items():
+        field = form._fields.get(name) if name and name != "revision" else None
+        if field is not None:
+            field.errors = [*field.errors, *messages]
         else:
-            label = labels.get(name, name.replace("_", " ").capitalize() or "This page")
-            rest.extend(f"{label}: {m}" for m in messages)
+            rest.extend(messages)
     return rest
 
 
-def _saved(draft: ChecklistDraft, form, change, kind: str, key: str | None, page, back: str) -> Any:
-    """Save a change from a page's form: JSON for the script, otherwise back to the page."""
+def _edit_from(draft: ChecklistDraft, form, change, page, json: bool = False) -> tuple[Any, Any]:
+    """Apply the change a page's form asks for: (its answer, None) once saved, otherwise
+    (None, the answer saying why not: the page again, or JSON for the script)."""
     if not form.validate_on_submit():
         revision = _revision(form)
-        if _wants_json():
+        if json:
             problems = {name: " ".join(errors) for name, errors in form.errors.items()}
-            return jsonify(revision=revision, problems=problems), 422
-        return page(form, status=422)
+            return None, (jsonify(revision=revision, problems=problems), 422)
+        return None, page(form, status=422)
     try:
-        drafts.edit(draft, _revision(form), current_user.id, change)
+        return drafts.edit(draft, _revision(form), current_user.id, change), None
     except drafts.StaleDraft:
-        if _wants_json():
-            return jsonify(message=STALE, revision=draft.revision), 409
-        form.revision.data = str(draft.revision)
-        return page(form, status=409, stale=True)
+        if json:
+            return None, (jsonify(message=STALE, revision=draft.revision), 409)
+        form.revision.data = str(draft.revision)  # saving again puts theirs under this
+        return None, page(form, status=409, stale=True)
     except drafts.EditRefused as refused:
-        if _wants_json():
-            return jsonify(revision=draft.revision, problems={refused.field: refused.message}), 422
+        if json:
+            problems = {refused.field: refused.message}
+            return None, (jsonify(revision=draft.revision, problems=problems), 422)
         form[refused.field].errors = [refused.message]
-        return page(form, status=422)
-    if _wants_json():
+        return None, page(form, status=422)
+
+
+def _saved(draft: ChecklistDraft, form, change, kind: str, key: str | None, page, back: str) -> Any:
+    """Save a page's form: JSON for the script (the new revision and the page's problems),
+    otherwise back to the page, which shows them beside their fields."""
+    json = _wants_json()
+    _, refused = _edit_from(draft, form, change, page, json)
+    if refused is not None:
+        return refused
+    if json:
         here = drafts.problems_at(draft.document, drafts.problems(draft), kind, key)
-        problems = {}
-        for name, messages in here.items():
-            field = form._fields.get(name)
-            label = field.label.text if field is not None else "This page"
-            problems[name] = " ".join(f"{label}: {m}" for m in messages)
+        problems = {name: " ".join(m) for name, m in _labelled(form, here, {}).items()}
         return jsonify(revision=draft.revision, problems=problems)
     flash("Saved.", "success")
     return redirect(back)
@@ -236,19 +260,14 @@ def save_details(draft_id: int):
 def add_section(draft_id: int):
     draft = _draft(draft_id)
     form = AddSectionForm()
-    if not form.validate_on_submit():
-        _revision(form)
-        return _show_page(draft, status=422, add_form=form)
-    try:
-        key = drafts.edit(
-            draft, _revision(form), current_user.id, drafts.add_section(form.title.data)
-        )
-    except drafts.StaleDraft:
-        form.revision.data = str(draft.revision)
-        return _show_page(draft, status=409, stale=True, add_form=form)
-    except drafts.EditRefused as refused:
-        form.title.errors = [refused.message]
-        return _show_page(draft, status=422, add_form=form)
+    key, refused = _edit_from(
+        draft,
+        form,
+        drafts.add_section(form.title.data or ""),
+        lambda f, status, stale=False: _show_page(draft, None, status, stale, add_form=f),
+    )
+    if refused is not None:
+        return refused
     flash("Section added: now add its first statement.", "success")
     return redirect(url_for("drafts.section", draft_id=draft.id, key=key))
 
@@ -261,9 +280,7 @@ def _moved(draft: ChecklistDraft, change, back: str):
     try:
         drafts.edit(draft, _revision(form), current_user.id, change(step))
     except drafts.StaleDraft:
-        flash(
-            STALE.split(", so")[0] + ": nothing was moved. Here is the draft as it is now.", "error"
-        )
+        flash(NOT_MOVED, "error")
     return redirect(back)
 
 
@@ -357,38 +374,28 @@ def remove_section(draft_id: int, key: str):
 def _remove(draft, change, title: str, kept: list, back: str, after: str, done: str):
     """The confirmation page (which asks why, when statements of the previous version go)
     and the removal."""
-    form = RemoveForm(formdata=None, revision=draft.revision)
-    status = 200
-    stale = False
-    if request.method == "POST":
-        form = RemoveForm()
-        if not form.validate_on_submit():
-            _revision(form)
-            status = 422
-        else:
-            try:
-                drafts.edit(draft, _revision(form), current_user.id, change)
-            except drafts.StaleDraft:
-                form.revision.data = str(draft.revision)
-                status, stale = 409, True
-            except drafts.EditRefused as refused:
-                form.reason.errors = [refused.message]
-                status = 422
-            else:
-                flash(done, "success")
-                return redirect(after)
-    return (
-        render_template(
-            "drafts/remove.html",
-            draft=draft,
-            form=form,
-            title=title,
-            kept=kept,
-            back=back,
-            stale=stale,
-        ),
-        status,
-    )
+
+    def page(form, status: int = 200, stale: bool = False):
+        return (
+            render_template(
+                "drafts/remove.html",
+                draft=draft,
+                form=form,
+                title=title,
+                kept=kept,
+                back=back,
+                stale=stale,
+            ),
+            status,
+        )
+
+    if request.method == "GET":
+        return page(RemoveForm(formdata=None, revision=draft.revision))
+    _, refused = _edit_from(draft, RemoveForm(), change, page)
+    if refused is not None:
+        return refused
+    flash(done, "success")
+    return redirect(after)
 
 
 # --- statements ------------------------------------------------------------------------------
@@ -400,20 +407,17 @@ def add_statement(draft_id: int, key: str):
     draft = _draft(draft_id)
     _section_or_404(draft, key)
     form = AddStatementForm()
-    if not form.validate_on_submit():
-        _revision(form)
-        return _section_page(draft, key, status=422, add_form=form)
-    change = drafts.add_statement(key, form.text.data or "", form.key.data, drafts.used_keys(draft))
-    try:
-        added = drafts.edit(draft, _revision(form), current_user.id, change)
-    except drafts.StaleDraft:
-        form.revision.data = str(draft.revision)
-        return _section_page(draft, key, status=409, stale=True, add_form=form)
-    except drafts.EditRefused as refused:
-        form[refused.field].errors = [refused.message]
-        return _section_page(draft, key, status=422, add_form=form)
+    added, refused = _edit_from(
+        draft,
+        form,
+        drafts.add_statement(key, form.text.data or "", form.key.data, drafts.used_keys(draft)),
+        lambda f, status, stale=False: _section_page(draft, key, None, status, stale, add_form=f),
+    )
+    if refused is not None:
+        return refused
     flash(
-        f"Statement added with the key “{added}”: now write its guidance and evidence.", "success"
+        f"Statement added with the key “{added}”: now write its guidance and evidence.",
+        "success",
     )
     return redirect(url_for("drafts.statement", draft_id=draft.id, key=added))
 
