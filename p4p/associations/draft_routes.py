@@ -199,25 +199,48 @@ def start():
     return redirect(url_for("drafts.show", draft_id=draft.id))
 
 
-def _show_page(draft: ChecklistDraft, form=None, status: int = 200, stale: bool = False, **forms):
-    found = drafts.problems(draft)
-    form = form or DetailsForm(formdata=None, data=_details_data(draft))
+def _page(
+    template: str,
+    draft: ChecklistDraft,
+    place: tuple,
+    form,
+    status: int,
+    stale: bool,
+    labels: dict[str, str],
+    **context: Any,
+):
+    """An editor page with its form. A form shown as the draft stands (not one sent back with
+    its own errors or after a refused save) shows the validator's problems of this page
+    (`place`: kind and key) beside their fields, the rest in the error summary."""
     rest = []
-    if form.errors == {} and not stale:
-        rest = _show_problems(form, drafts.problems_at(draft.document, found, "draft", None), {})
+    if not form.errors and not stale:
+        here = drafts.problems_at(draft.document, drafts.problems(draft), *place)
+        rest = _show_problems(form, here, labels)
     return (
         render_template(
-            "drafts/show.html",
+            template,
             draft=draft,
             form=form,
             rest=rest,
-            problems=problem_list(draft, found),
-            add_form=forms.get("add_form")
-            or AddSectionForm(formdata=None, revision=draft.revision),
-            button=RevisionForm(formdata=None, revision=draft.revision),
             stale=stale,
+            button=RevisionForm(formdata=None, revision=draft.revision),
+            **context,
         ),
         status,
+    )
+
+
+def _show_page(draft: ChecklistDraft, form=None, status: int = 200, stale: bool = False, **forms):
+    return _page(
+        "drafts/show.html",
+        draft,
+        ("draft", None),
+        form or DetailsForm(formdata=None, data=_details_data(draft)),
+        status,
+        stale,
+        {},
+        problems=problem_list(draft, drafts.problems(draft)),
+        add_form=forms.get("add_form") or AddSectionForm(formdata=None, revision=draft.revision),
     )
 
 
@@ -308,25 +331,18 @@ def _section_page(
             "summary": section.get("summary", ""),
         },
     )
-    rest = []
-    if form.errors == {} and not stale:
-        found = drafts.problems_at(draft.document, drafts.problems(draft), "section", key)
-        rest = _show_problems(form, found, {"statements": "Statements", "key": "Key"})
-    base = draft.base_version.content
-    return (
-        render_template(
-            "drafts/section.html",
-            draft=draft,
-            section=section,
-            form=form,
-            rest=rest,
-            add_form=add_form or AddStatementForm(formdata=None, revision=draft.revision),
-            button=RevisionForm(formdata=None, revision=draft.revision),
-            in_base={st.key for st in base.statements()},
-            prefix=drafts.key_prefix(draft.document),
-            stale=stale,
-        ),
+    return _page(
+        "drafts/section.html",
+        draft,
+        ("section", key),
+        form,
         status,
+        stale,
+        {"statements": "Statements", "key": "Key"},
+        section=section,
+        add_form=add_form or AddStatementForm(formdata=None, revision=draft.revision),
+        in_base={st.key for st in draft.base_version.content.statements()},
+        prefix=drafts.key_prefix(draft.document),
     )
 
 
@@ -476,27 +492,21 @@ def _statement_page(draft, key: str, form=None, status: int = 200, stale: bool =
     section, statement = _statement_or_404(draft, key)
     base = draft.base_version.content
     if form is None:
-        form = statement_form(
-            draft.document, base, formdata=None, data=_statement_data(draft, statement)
-        )
-    rest = []
-    if form.errors == {} and not stale:
-        found = drafts.problems_at(draft.document, drafts.problems(draft), "statement", key)
-        rest = _show_problems(form, found, {"key": "Key", "tags": "Tags"})
-    return (
-        render_template(
-            "drafts/statement.html",
-            draft=draft,
-            section=section,
-            statement=statement,
-            form=form,
-            rest=rest,
-            base_statement=base.statement(key),
-            vocabularies=vocabularies(),
-            tag_field_name=tag_field_name,
-            stale=stale,
-        ),
+        data = _statement_data(draft, statement)
+        form = statement_form(draft.document, base, formdata=None, data=data)
+    return _page(
+        "drafts/statement.html",
+        draft,
+        ("statement", key),
+        form,
         status,
+        stale,
+        {"key": "Key", "tags": "Tags"},
+        section=section,
+        statement=statement,
+        base_statement=base.statement(key),
+        vocabularies=vocabularies(),
+        tag_field_name=tag_field_name,
     )
 
 
