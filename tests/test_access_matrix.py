@@ -669,7 +669,7 @@ def scene(world, empty_catalogue):
             "POST",
             f"{d}/sections",
             its_own,
-            {"revision": next(revisions), "title": "Extra"},
+            {"revision": next(revisions), "section_title": "Extra"},
         ),
         Route(
             "drafts.move_section",

@@ -192,7 +192,7 @@ def test_add_reorder_and_remove_without_script(client, editing):
     ]
     # A section added, moved first, then removed (nothing of the base in it: no reason).
     html = page(client, editing)
-    response = post(client, f"{editing}/sections", {"title": "Ending well"}, html)
+    response = post(client, f"{editing}/sections", {"section_title": "Ending well"}, html)
     assert response.headers["Location"] == f"{editing}/sections/ending-well"
     html = page(client, editing)
     post(client, f"{editing}/sections/ending-well/move", {"direction": "up"}, html)
@@ -278,3 +278,64 @@ def test_another_association_sees_nothing_of_a_draft(world, client, editing):
         "/association/drafts/", data={"csrf_token": token, "edition": str(edition.id)}
     )
     assert response.status_code == 404
+
+
+def test_requests_no_page_sends_are_400_and_a_missing_title_is_explained(client, editing):
+    html = page(client, editing)
+    assert post(client, editing, {"revision": "abc", "title": "x"}, html).status_code == 400
+    assert post(client, editing, {"revision": "", "title": "x"}, html).status_code == 400
+    response = post(client, f"{editing}/sections", {"section_title": "  "}, html)
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert 'id="section_title-error"' in body and "Enter the new section&#39;s title." in body
+    url = f"{editing}/statements/nw-on-time"
+    statement = page(client, url)
+    response = post(client, url, {**statement_data(statement), "stage": "no-such-stage"}, statement)
+    assert response.status_code == 422
+    assert 'id="stage-error"' in response.get_data(as_text=True)
+    assert client.get(f"{editing}/statements/no-such-key").status_code == 404
+    assert client.get(f"{editing}/sections/no-such-key").status_code == 404
+
+
+def test_an_invalid_draft_cannot_be_previewed_or_published(client, editing):
+    section = f"{editing}/sections/visits"
+    post(
+        client,
+        f"{section}/statements",
+        {"text": "Told when late.", "key": "nw-late"},
+        page(client, section),
+    )
+    for path in ("/preview", "/changes", "/publish"):
+        html = page(client, editing + path)
+        assert "problems to put right" in html
+        assert f'href="{editing}/statements/nw-late#guidance"' in html
+    html = page(client, editing)
+    response = post(
+        client,
+        f"{editing}/publish",
+        {"version": "1.1.0", "summary": "New.", "audience": "members"},
+        html,
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(ChecklistDraft.id))) == 1
+
+
+def test_a_version_published_meanwhile_is_said_on_the_draft(client, editing, network):  # noqa: F811
+    from p4p.catalogue import publishing
+    from tests.test_checklist_drafts import FILE
+
+    newer = FILE.replace("version: 1.0.0", "version: 1.0.1").replace(
+        "Plans are written with the person.", "Plans are written with the person, in their words."
+    )
+    publishing.publish_upload(network.organisation, newer.encode(), "c.yaml", "Words.", "members")
+    db.session.commit()
+    html = page(client, editing)
+    assert "Version 1.0.1 was published after this draft started" in html
+    response = post(
+        client,
+        f"{editing}/publish",
+        {"version": "1.0.1", "summary": "Again.", "audience": "members"},
+        page(client, f"{editing}/publish"),
+    )
+    assert response.status_code == 422
+    assert "already published" in response.get_data(as_text=True)

@@ -77,7 +77,7 @@ class SectionForm(FlaskForm):
 
 class AddSectionForm(FlaskForm):
     revision = revision_field()
-    title = StringField(
+    section_title = StringField(
         "Title of the new section",
         validators=[
             DataRequired(message="Enter the new section's title."),

@@ -286,7 +286,7 @@ def add_section(draft_id: int):
     key, refused = _edit_from(
         draft,
         form,
-        drafts.add_section(form.title.data or ""),
+        drafts.add_section(form.section_title.data or ""),
         lambda f, status, stale=False: _show_page(draft, None, status, stale, add_form=f),
     )
     if refused is not None:

@@ -255,7 +255,7 @@ def add_section(title: str) -> Callable[[dict[str, Any]], str]:
     def change(document: dict[str, Any]) -> str:
         title_ = title.strip()
         if not title_:
-            raise EditRefused("title", "Enter the new section's title.")
+            raise EditRefused("section_title", "Enter the new section's title.")
         taken = {s.get("key") for s in document["sections"]}
         key = slug(title_, taken, fallback="section")
         # Empty until its first statement is added (the validator says it needs one).
