@@ -466,11 +466,19 @@ def definition(draft: ChecklistDraft, version: str | None = None) -> ChecklistDe
 
 
 def problems(draft: ChecklistDraft) -> dict[str, list[str]]:
+    """Every problem of the draft by field path (none: it can be published). Checked once per
+    revision: a page asks more than once."""
+    checked = getattr(draft, "_problems", None)
+    if checked is not None and checked[0] == draft.revision:
+        return checked[1]
     try:
         definition(draft)
     except DraftInvalid as error:
-        return error.problems
-    return {}
+        found = error.problems
+    else:
+        found = {}
+    draft._problems = (draft.revision, found)
+    return found
 
 
 def proposed_version(draft: ChecklistDraft) -> Proposal:

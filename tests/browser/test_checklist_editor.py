@@ -83,6 +83,16 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     expect(page.get_by_label("Wording")).to_have_attribute("aria-invalid", "true")
     idle(page)
     assert_accessible(page)
+    # The draft's page and its preview list the problem, linked to where it is put right.
+    statement = page.url
+    page.goto(statement.split("/statements/")[0])
+    expect(page.locator("#main")).to_contain_text("Before it can be published: 1 problem")
+    assert_accessible(page)
+    page.goto(statement.split("/statements/")[0] + "/preview")
+    expect(page.locator("#main")).to_contain_text("Not ready to preview: 1 problem")
+    assert_accessible(page)
+    page.get_by_role("link", name="nw-on-time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statement nw-on-time")
     # Put right, the message goes.
     page.get_by_label("Wording").fill("Workers arrive on time.")
     expect(draft_status(page)).to_have_text("Saved.")
