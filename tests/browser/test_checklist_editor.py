@@ -96,7 +96,8 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     # Put right, the message goes.
     page.get_by_label("Wording").fill("Workers arrive on time.")
     expect(draft_status(page)).to_have_text("Saved.")
-    expect(page.locator("#text-error")).to_have_count(0)
+    expect(page.locator("#text-error")).to_be_hidden()
+    expect(page.get_by_label("Wording")).not_to_have_attribute("aria-invalid", "true")
     # A tag chosen (in its folded list) saves at once, and stays chosen.
     page.locator("summary", has_text="CQC key questions").click()
     page.get_by_label("Safe", exact=True).check()
