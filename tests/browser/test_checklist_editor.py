@@ -98,6 +98,14 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     expect(draft_status(page)).to_have_text("Saved.")
     expect(page.locator("#text-error")).to_be_hidden()
     expect(page.get_by_label("Wording")).not_to_have_attribute("aria-invalid", "true")
+    # The Save button still works while a change waits to be saved, with no conflict.
+    page.get_by_label("What it looks like at the top of the scale").fill("Within ten minutes.")
+    page.get_by_role("button", name="Save the statement").click()
+    expect(page.locator(".notice-success")).to_have_text("Saved.")
+    expect(page.get_by_label("What it looks like at the top of the scale")).to_have_value(
+        "Within ten minutes."
+    )
+    idle(page)
     # A tag chosen (in its folded list) saves at once, and stays chosen.
     page.locator("summary", has_text="CQC key questions").click()
     page.get_by_label("Safe", exact=True).check()
