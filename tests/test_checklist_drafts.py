@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+import threading
 
 import pytest
 from sqlalchemy import func, select
 
+from p4p import tenancy
 from p4p.assessments import service as assessments
 from p4p.associations import drafts
 from p4p.associations.models import ChecklistDraft
@@ -15,6 +18,7 @@ from p4p.catalogue import ChecklistInvalid, publishing
 from p4p.catalogue.models import ChecklistVersion
 from p4p.extensions import db
 from tests.helpers import completed_assessment
+from tests.locks import backend_waiting_on_a_lock, in_other_session, until
 
 FILE = textwrap.dedent(
     """\
@@ -304,3 +308,31 @@ def test_a_published_version_number_cannot_be_used_again(network, draft):
     with pytest.raises((ChecklistInvalid, drafts.WrongVersion)):
         drafts.publish(again, "1.0.1", "Again.", "members", again.revision)
     db.session.rollback()
+
+
+@pytest.mark.skipif(not os.environ.get("P4P_TEST_DATABASE_URL"), reason="row locks need PostgreSQL")
+def test_two_publishes_of_one_draft_at_once_load_one_version(app, database_url, network, draft):
+    change(draft, drafts.set_statement("nw-on-time", fields(draft, "nw-on-time", text="On time.")))
+    draft_id, revision = draft.id, draft.revision
+    organisation_id = network.organisation.id
+
+    def publish():
+        return drafts.publish(drafts.get(draft_id), "1.0.1", "Words.", "members", revision)
+
+    with tenancy.within(tenancy.organisation(organisation_id)):
+        publish()  # not committed: holds the draft's row
+    outcome, pid = [], []
+    thread = threading.Thread(
+        target=in_other_session, args=(database_url, organisation_id, publish, outcome, pid)
+    )
+    thread.start()
+    until(lambda: pid and backend_waiting_on_a_lock(pid[0]), "the second publish to wait")
+    db.session.commit()
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], drafts.StaleDraft), outcome
+    published = db.session.scalar(
+        select(func.count(ChecklistVersion.id)).where(
+            ChecklistVersion.version == "1.0.1", ChecklistVersion.title == base_version().title
+        )
+    )
+    assert published == 1

@@ -512,13 +512,19 @@ def publish(
     version: str,
     summary: str,
     audience: str,
-    revision: int,
+    revision: int | None = None,
 ) -> ChecklistVersion:
-    """Publish the draft as it stood at `revision` (what was previewed) as `version`, through
-    the path of uploads, and end the draft. StaleDraft if it changed since; WrongVersion,
+    """Publish the draft as `version`, through the path of uploads, and end the draft; as it
+    stood at `revision` (what the person previewed), if given, or StaleDraft. WrongVersion,
     DraftInvalid or ChecklistInvalid (the publishing checks) if it cannot be published. The
     caller rolls back on any of them."""
-    if draft.revision != revision:
+    revision = draft.revision if revision is None else revision
+    # Held until the end of the transaction: a second publish of the same draft waits, then
+    # finds it gone (StaleDraft) instead of loading the version twice.
+    held = db.session.scalar(
+        select(ChecklistDraft.revision).where(ChecklistDraft.id == draft.id).with_for_update()
+    )
+    if held != revision:
         raise StaleDraft
     check_version(draft, version)
     association = db.session.get(Organisation, draft.organisation_id)
