@@ -547,21 +547,21 @@ def save_statement(draft_id: int, key: str):
 # --- preview, changes, publishing -------------------------------------------------------------
 
 
+def _checked(draft: ChecklistDraft) -> tuple[Any, list[dict[str, str]]]:
+    """The draft as a checklist and no problems, or None and its problems (with links)."""
+    try:
+        return drafts.definition(draft), []
+    except drafts.DraftInvalid as invalid:
+        return None, problem_list(draft, invalid.problems)
+
+
 @bp.get("/<id:draft_id>/preview")
 @access.rule(access.ASSOCIATION_MANAGE)
 def preview(draft_id: int):
     """The draft as members will see it (the catalogue's own template), once it is valid."""
     draft = _draft(draft_id)
-    try:
-        content = drafts.definition(draft)
-    except drafts.DraftInvalid as invalid:
-        return render_template(
-            "drafts/preview.html",
-            draft=draft,
-            content=None,
-            problems=problem_list(draft, invalid.problems),
-        )
-    return render_template("drafts/preview.html", draft=draft, content=content, problems=[])
+    content, problems = _checked(draft)
+    return render_template("drafts/preview.html", draft=draft, content=content, problems=problems)
 
 
 @bp.get("/<id:draft_id>/changes")
@@ -569,21 +569,9 @@ def preview(draft_id: int):
 def changes(draft_id: int):
     """What changed from the version the draft started from: the members' "what changed"."""
     draft = _draft(draft_id)
-    try:
-        content = drafts.definition(draft)
-    except drafts.DraftInvalid as invalid:
-        return render_template(
-            "drafts/changes.html",
-            draft=draft,
-            diff=None,
-            problems=problem_list(draft, invalid.problems),
-        )
-    return render_template(
-        "drafts/changes.html",
-        draft=draft,
-        diff=diff(draft.base_version.content, content),
-        problems=[],
-    )
+    content, problems = _checked(draft)
+    found = diff(draft.base_version.content, content) if content is not None else None
+    return render_template("drafts/changes.html", draft=draft, diff=found, problems=problems)
 
 
 @bp.route("/<id:draft_id>/publish", methods=["GET", "POST"])
