@@ -133,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     from p4p.admin.routes import bp as admin_bp
     from p4p.api.routes import bp as api_bp
     from p4p.assessments.routes import bp as assessments_bp
+    from p4p.associations.draft_routes import bp as drafts_bp
     from p4p.associations.member_routes import bp as memberships_bp
     from p4p.associations.routes import bp as association_bp
     from p4p.auth.routes import bp as auth_bp
@@ -159,6 +160,7 @@ def _register_blueprints(app: Flask) -> None:
         commissioning_bp,
         memberships_bp,
         association_bp,
+        drafts_bp,
         tokens_bp,
         api_bp,
         shared_bp,

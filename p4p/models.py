@@ -8,7 +8,7 @@ from p4p.assessments.models import (
     Rating,
     SectionResult,
 )
-from p4p.associations.models import AssociationMember
+from p4p.associations.models import AssociationMember, ChecklistDraft
 from p4p.auth.models import (
     Invitation,
     Membership,
@@ -35,6 +35,7 @@ __all__ = [
     "AssociationMember",
     "AssessmentStatus",
     "Checklist",
+    "ChecklistDraft",
     "ChecklistVersion",
     "Invitation",
     "JobStatus",

@@ -68,7 +68,7 @@ def outcome_for(**groups: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def scene(world):
+def scene(world, empty_catalogue):
     world.load_checklists()
     version = db.session.scalar(select(Checklist).where(Checklist.key == "homecare")).versions[-1]
     owner = world.provider("Matrix Homecare")
@@ -123,6 +123,24 @@ def scene(world):
 
     owners_token = tokens.create(owner, "Owner's script").token
     db.session.commit()
+    # The association's own edition, and a draft of its next version.
+    from p4p.associations import drafts
+    from p4p.catalogue import publishing
+    from tests.test_checklist_drafts import FILE as EDITION_FILE
+
+    network = people["association"].organisation
+    edition = publishing.publish_upload(
+        network, EDITION_FILE.encode(), "c.yaml", "First.", "members"
+    )
+    draft = drafts.start_draft(network, edition, people["association"].id)
+    db.session.commit()
+    d = f"/association/drafts/{draft.id}"
+    # Each change the association makes moves the draft's revision on by one; the routes below
+    # run in order, so each names the revision the one before it left.
+    revisions = (str(n) for n in range(1, 100))
+    # A draft is its association's own: everyone else is refused by kind (403), and another
+    # association's draft is out of reach (404: test_another_association_sees_nothing_of_a_draft).
+    its_own = outcome_for(anonymous="login", signed_in="403", association="ok")
     completed = completed_assessment(
         owner, version, "Matrix spring", lambda i, _: ("started", "a note"), days_ago=10
     )
@@ -626,6 +644,153 @@ def scene(world):
             "/association/checklists",
             outcome_for(anonymous="login", signed_in="403", association="ok"),
             data={"summary": "no file"},
+        ),
+        Route(
+            "drafts.start",
+            "POST",
+            "/association/drafts/",
+            its_own,
+            {"edition": str(edition.checklist_id)},
+        ),
+        Route(
+            "drafts.show",
+            "GET",
+            d,
+            its_own,
+        ),
+        Route(
+            "drafts.save_details",
+            "POST",
+            d,
+            its_own,
+            {"revision": next(revisions), "title": "Visits", "summary": "Ours."},
+        ),
+        Route(
+            "drafts.section",
+            "GET",
+            f"{d}/sections/visits",
+            its_own,
+        ),
+        Route(
+            "drafts.save_section",
+            "POST",
+            f"{d}/sections/visits",
+            its_own,
+            {"revision": next(revisions), "title": "Visits", "summary": ""},
+        ),
+        Route(
+            "drafts.add_section",
+            "POST",
+            f"{d}/sections",
+            its_own,
+            {"revision": next(revisions), "section_title": "Extra"},
+        ),
+        Route(
+            "drafts.move_section",
+            "POST",
+            f"{d}/sections/extra/move",
+            its_own,
+            {"revision": next(revisions), "direction": "up"},
+        ),
+        Route(
+            "drafts.statement",
+            "GET",
+            f"{d}/statements/nw-on-time",
+            its_own,
+        ),
+        Route(
+            "drafts.save_statement",
+            "POST",
+            f"{d}/statements/nw-on-time",
+            its_own,
+            {
+                "revision": next(revisions),
+                "text": "Workers arrive on time.",
+                "stage": "getting-started",
+                "guidance": "Within the window.",
+                "evidence": "Call records",
+                "relation": "equal",
+                "origin": "nw-on-time",
+            },
+        ),
+        Route(
+            "drafts.add_statement",
+            "POST",
+            f"{d}/sections/visits/statements",
+            its_own,
+            {"revision": next(revisions), "text": "Told when late.", "key": ""},
+        ),
+        Route(
+            "drafts.move_statement",
+            "POST",
+            f"{d}/statements/nw-same-faces/move",
+            its_own,
+            {"revision": next(revisions), "direction": "up"},
+        ),
+        Route(
+            "drafts.remove_statement",
+            "GET",
+            f"{d}/statements/nw-same-faces/remove",
+            its_own,
+        ),
+        Route(
+            "drafts.remove_statement",
+            "POST",
+            f"{d}/statements/nw-same-faces/remove",
+            its_own,
+            {"revision": next(revisions), "reason": "Not ours to judge."},
+        ),
+        Route(
+            "drafts.remove_section",
+            "GET",
+            f"{d}/sections/extra/remove",
+            its_own,
+        ),
+        Route(
+            "drafts.remove_section",
+            "POST",
+            f"{d}/sections/extra/remove",
+            its_own,
+            {"revision": next(revisions), "reason": ""},
+        ),
+        Route(
+            "drafts.preview",
+            "GET",
+            f"{d}/preview",
+            its_own,
+        ),
+        Route(
+            "drafts.changes",
+            "GET",
+            f"{d}/changes",
+            its_own,
+        ),
+        Route(
+            "drafts.publish",
+            "GET",
+            f"{d}/publish",
+            its_own,
+        ),
+        Route(
+            # A wrong number (the change is major): refused beside the field, nothing published.
+            "drafts.publish",
+            "POST",
+            f"{d}/publish",
+            its_own,
+            {"revision": "10", "version": "1.0.1", "summary": "Changes.", "audience": "members"},
+        ),
+        Route(
+            "drafts.discard",
+            "GET",
+            f"{d}/discard",
+            its_own,
+        ),
+        Route(
+            "drafts.discard",
+            "POST",
+            f"{d}/discard",
+            its_own,
+            {"revision": "10"},
         ),
         Route(
             "catalogue.download",

@@ -44,21 +44,20 @@ class ProfileForm(FlaskForm):
     )
 
 
-class UploadForm(FlaskForm):
-    file = FileField(
-        "Checklist file (YAML)",
-        validators=[FileRequired(message="Choose the checklist file to upload.")],
-        description="Written in the p4p checklist format, at most 1 MiB.",
-    )
-    summary = TextAreaField(
+def changes_summary_field(description: str) -> TextAreaField:
+    """What changed in a version, in plain words: required to publish one."""
+    return TextAreaField(
         "What changed, in plain words",
         validators=[
             DataRequired(message="Say what changed: members read this before they move to it."),
             Length(max=SUMMARY_MAX, message=f"Keep this to {SUMMARY_MAX} characters or fewer."),
         ],
-        description="Shown to members with the new version (for a first version: what it is for).",
+        description=description,
     )
-    audience = RadioField(
+
+
+def audience_field() -> RadioField:
+    return RadioField(
         "Who may use it",
         choices=[
             SelectChoice(AUDIENCE_MEMBERS, "Our members only"),
@@ -67,3 +66,15 @@ class UploadForm(FlaskForm):
         default=AUDIENCE_MEMBERS,
         validators=[DataRequired(message="Choose who may use it.")],
     )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "Checklist file (YAML)",
+        validators=[FileRequired(message="Choose the checklist file to upload.")],
+        description="Written in the p4p checklist format, at most 1 MiB.",
+    )
+    summary = changes_summary_field(
+        "Shown to members with the new version (for a first version: what it is for)."
+    )
+    audience = audience_field()

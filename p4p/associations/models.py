@@ -1,14 +1,27 @@
-"""A provider's membership of a trade association or network."""
+"""A provider's membership of a trade association or network; an association's drafts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, false, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.auth.models import Organisation
+from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
+from p4p.tenancy import TenantOwned
 from p4p.timeutil import UTCDateTime, utcnow
 
 ACTIVE_ONLY = text("ended_dt IS NULL")
@@ -50,3 +63,34 @@ class AssociationMember(db.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_dt is None
+
+
+class ChecklistDraft(TenantOwned, db.Model):
+    """The next version of an edition, being written in the browser by its association.
+
+    `document` holds the draft in the shape of a checklist file (what `content_dict` gives),
+    so that the one validator checks it; it may be invalid while it is being written, it just
+    cannot be published. `revision` counts saves: a save names the revision it started from
+    and is refused when someone saved since (a conditional UPDATE, as for ratings). Publishing
+    loads the version through the same path as an upload and deletes the draft."""
+
+    __tablename__ = "checklist_drafts"
+    __table_args__ = (UniqueConstraint("organisation_id", "checklist_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The edition it revises; None for a draft that will start an edition of its own.
+    checklist_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checklists.id", ondelete="CASCADE"), index=True
+    )
+    base_version_id: Mapped[int] = mapped_column(
+        ForeignKey("checklist_versions.id", ondelete="CASCADE"), index=True
+    )
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    checklist: Mapped[Checklist | None] = relationship()
+    base_version: Mapped[ChecklistVersion] = relationship()

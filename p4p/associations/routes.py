@@ -6,7 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from werkzeug.utils import secure_filename
 
 from p4p import access
-from p4p.associations import service
+from p4p.associations import drafts, service
+from p4p.associations.draft_forms import StartDraftForm
 from p4p.associations.forms import UploadForm
 from p4p.benchmarks import service as benchmarks
 from p4p.benchmarks import stats
@@ -154,6 +155,8 @@ def _checklists_page(form: UploadForm | None = None, problems=(), status: int = 
             form=form or UploadForm(formdata=None),
             problems=problems,
             organisation=organisation,
+            drafts={draft.checklist_id: draft for draft in drafts.open_drafts()},
+            start_form=StartDraftForm(formdata=None),
         ),
         status,
     )

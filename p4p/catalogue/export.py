@@ -27,11 +27,11 @@ def to_yaml(definition: ChecklistDef) -> str:
     )
     if definition.based_on is not None:
         header += f"# {definition.based_on.attribution}\n"
-    body = yaml.safe_dump(
-        _clean(content_dict(definition)),
-        sort_keys=False,
-        allow_unicode=True,
-        width=100,
-        default_flow_style=False,
+    return header + dump(_clean(content_dict(definition)))
+
+
+def dump(document: dict[str, Any]) -> str:
+    """A checklist in its file's shape as YAML, fields in the order given."""
+    return yaml.safe_dump(
+        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
-    return header + body

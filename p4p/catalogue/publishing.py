@@ -46,6 +46,17 @@ def check_upload(association: Organisation, data: bytes, filename: str) -> Check
     """The file as a checklist this association may publish; ChecklistInvalid with every
     problem otherwise."""
     definition = parse_checklist(data, filename)
+    problems = check_definition(association, definition, filename)
+    if problems:
+        raise ChecklistInvalid(problems)
+    return definition
+
+
+def check_definition(
+    association: Organisation, definition: ChecklistDef, filename: str
+) -> list[Problem]:
+    """Every reason this association may not publish `definition`, whichever way it was
+    written (an uploaded file, a draft written in the browser)."""
     problems: list[Problem] = []
     checklist = db.session.scalar(select(Checklist).where(Checklist.key == definition.key))
     if checklist is not None and checklist.owner_organisation_id != association.id:
@@ -102,9 +113,7 @@ def check_upload(association: Organisation, data: bytes, filename: str) -> Check
             # The next version must account for every statement of the last, and its number
             # must say how much changed.
             problems.extend(compare_versions(latest.content, definition, filename))
-    if problems:
-        raise ChecklistInvalid(problems)
-    return definition
+    return problems
 
 
 def variant_problems(
@@ -149,14 +158,23 @@ def variant_problems(
     return problems
 
 
-def publish_upload(
-    association: Organisation, data: bytes, filename: str, summary: str, audience: str
+def publish_definition(
+    association: Organisation,
+    definition: ChecklistDef,
+    source: str,
+    summary: str,
+    audience: str,
+    filename: str | None = None,
 ) -> ChecklistVersion:
-    """Check and publish an uploaded file as a new version of the association's edition."""
+    """Check and publish a checklist as a new version of the association's edition: the one
+    path of uploads and drafts. `source` is recorded with the version; problems name
+    `filename` (by default the source)."""
     if audience not in AUDIENCES:
         raise ValueError(audience)
-    definition = check_upload(association, data, filename)
-    load_version(definition, f"upload by organisation {association.id}: {filename}")
+    problems = check_definition(association, definition, filename or source)
+    if problems:
+        raise ChecklistInvalid(problems)
+    load_version(definition, source)
     checklist = db.session.scalar(select(Checklist).where(Checklist.key == definition.key))
     checklist.owner_organisation_id = association.id
     checklist.audience = audience
@@ -169,6 +187,17 @@ def publish_upload(
     version.changes_summary = summary.strip()
     db.session.flush()
     return version
+
+
+def publish_upload(
+    association: Organisation, data: bytes, filename: str, summary: str, audience: str
+) -> ChecklistVersion:
+    """Check and publish an uploaded file as a new version of the association's edition."""
+    if audience not in AUDIENCES:
+        raise ValueError(audience)
+    definition = parse_checklist(data, filename)
+    source = f"upload by organisation {association.id}: {filename}"
+    return publish_definition(association, definition, source, summary, audience, filename)
 
 
 def editions_of(association_id: int) -> list[Checklist]:

@@ -259,4 +259,142 @@
     });
     settle(form);
   });
+
+  // The checklist editor: a draft's title and summary, a section and a statement save as you
+  // type (the form posted to its own address, answered in JSON). The Save button stays.
+  // data-autosave is "idle" when nothing is waiting to be saved or on its way, as above.
+  function showDraftProblems(form, problems) {
+    form.querySelectorAll(".error-message[data-live]").forEach(function (message) {
+      if (!problems[message.getAttribute("data-live")]) message.remove();
+    });
+    form.querySelectorAll(".error-message:not([data-live])").forEach(function (message) {
+      var name = message.id.replace(/-error$/, "");
+      if (!problems[name]) message.hidden = true;
+    });
+    form.querySelectorAll("[aria-invalid=true]").forEach(function (control) {
+      if (!problems[control.name]) control.removeAttribute("aria-invalid");
+    });
+    form.querySelectorAll(".field-error").forEach(function (box) {
+      if (!box.querySelector(".error-message:not([hidden])")) box.classList.remove("field-error");
+    });
+    Object.keys(problems).forEach(function (name) {
+      var control = document.getElementById(name);
+      if (!control || !form.contains(control)) return;
+      var id = name + "-error";
+      var message = document.getElementById(id);
+      if (!message) {
+        message = document.createElement("p");
+        message.className = "error-message";
+        message.id = id;
+        message.setAttribute("data-live", name);
+        var box = control.closest(".field") || control;
+        var label = box.querySelector("label, legend");
+        if (label && label.parentNode === box) label.insertAdjacentElement("afterend", message);
+        else box.insertAdjacentElement("afterbegin", message);
+      }
+      message.hidden = false;
+      message.textContent = problems[name];
+      var wrapper = control.closest(".field");
+      if (wrapper) wrapper.classList.add("field-error");
+      if (control.matches("input, textarea, select")) {
+        control.setAttribute("aria-invalid", "true");
+        var described = (control.getAttribute("aria-describedby") || "").split(" ");
+        if (described.indexOf(id) < 0) control.setAttribute("aria-describedby", described.concat(id).join(" ").trim());
+      }
+    });
+  }
+
+  document.querySelectorAll("form[data-draft-save]").forEach(function (form) {
+    var status = form.querySelector("[data-role=draft-status]");
+    var reload = form.querySelector("[data-role=draft-reload]");
+    var state = { timer: null, saving: false, again: false, stopped: false, submit: false };
+
+    function say(text, kind) {
+      status.textContent = text;
+      status.classList.toggle("is-error", kind === "error");
+      status.classList.toggle("is-saved", kind === "saved");
+    }
+
+    function settle() {
+      form.setAttribute("data-autosave", state.saving || state.timer ? "saving" : "idle");
+    }
+
+    function save() {
+      state.saving = true;
+      settle();
+      say("Saving…");
+      return fetch(form.action, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          var problems = body.problems || {};
+          var messages = Object.keys(problems).map(function (k) { return problems[k]; });
+          if (response.ok || response.status === 422) {
+            if (body.revision) form.querySelector("input[name=revision]").value = body.revision;
+            showDraftProblems(form, problems);
+          }
+          if (response.ok) {
+            say(messages.length ? "Saved. To put right before publishing: " + messages.join(" ") : "Saved.", messages.length ? "error" : "saved");
+          } else if (response.status === 422) {
+            say("Not saved: " + messages.join(" "), "error");
+          } else if (response.status === 409) {
+            state.stopped = true;
+            say("Not saved: " + (body.message || "someone else changed this draft."), "error");
+            if (reload) reload.parentNode.hidden = false;
+          } else {
+            say("Not saved (the server said " + response.status + "). Use the Save button below.", "error");
+          }
+        });
+      }).catch(function () {
+        say("Not saved: you seem to be offline. Your text is still here; use the Save button when you are back online.", "error");
+      }).then(function () {
+        state.saving = false;
+        if (state.submit && !state.stopped) {
+          state.submit = false;
+          form.submit(); // the whole form, with the revision this save returned
+          return;
+        }
+        state.submit = false;
+        if (state.again && !state.stopped) { state.again = false; requestSave(); return; }
+        settle();
+      });
+    }
+
+    function requestSave() {
+      clearTimeout(state.timer);
+      state.timer = null;
+      if (state.stopped) { settle(); return; }
+      if (state.saving) { state.again = true; settle(); return; }
+      save();
+    }
+
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName !== "TEXTAREA" && event.target.type !== "text") return;
+      clearTimeout(state.timer);
+      say("Unsaved changes…");
+      state.timer = setTimeout(requestSave, 1000);
+      settle();
+    });
+    form.addEventListener("change", function (event) {
+      var target = event.target;
+      if (target.tagName === "SELECT" || target.type === "checkbox" || target.type === "radio") requestSave();
+    });
+    form.addEventListener("focusout", function () { if (state.timer) requestSave(); });
+    form.addEventListener("submit", function (event) {
+      clearTimeout(state.timer);
+      state.timer = null;
+      state.again = false;
+      if (!state.saving) return; // an ordinary submission
+      // A save is on its way: send the form once it is answered, with its revision.
+      event.preventDefault();
+      state.submit = true;
+      say("Saving your last change first…");
+      settle();
+    });
+    if (reload) reload.addEventListener("click", function () { window.location.reload(); });
+    settle();
+  });
 })();
