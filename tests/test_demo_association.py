@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from p4p.associations import demo as association_demo
-from p4p.associations.models import AssociationMember
+from p4p.associations import drafts
+from p4p.associations.models import AssociationMember, ChecklistDraft
 from p4p.auth.models import Organisation
 from p4p.benchmarks import service as benchmarks
 from p4p.catalogue.models import Checklist
@@ -33,6 +34,15 @@ def test_demo_builds_an_association_whose_benchmarks_show(runner, world, client,
         select(Checklist).where(Checklist.owner_organisation_id == association.id)
     )
     assert edition.audience == "members" and edition.versions[0].changes_summary
+    # A draft of its next version in progress: one statement reworded, one new and unfinished.
+    draft = db.session.scalar(
+        select(ChecklistDraft).where(ChecklistDraft.checklist_id == edition.id)
+    )
+    assert draft is not None and draft.organisation_id == association.id
+    left = drafts.problems(draft)
+    assert left and all(".statements[" in path for path in left)
+    texts = [st["text"] for sec in draft.document["sections"] for st in sec["statements"]]
+    assert any(t.startswith("People can ask not to be visited") for t in texts)
 
     versions = benchmarks.versions_with_results(association.id)
     shown = [v for v in versions if benchmarks.benchmark(association.id, v).shown]

@@ -1,7 +1,7 @@
 """The demo trade association: "Homecare Providers Network (demo)", its sign-in, its own
-published edition, and its members (the demo provider and the demo commissioner's providers),
-most of them allowing benchmarks, with regions and sizes set so that a breakdown shows some
-groups and hides one too small to show."""
+published edition with a draft of its next version in progress, and its members (the demo
+provider and the demo commissioner's providers), most of them allowing benchmarks, with regions
+and sizes set so that a breakdown shows some groups and hides one too small to show."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from p4p.associations import drafts
 from p4p.associations.models import AssociationMember
 from p4p.auth.models import Membership, Organisation, OrganisationKind, Role
 from p4p.auth.service import create_user
 from p4p.catalogue import publishing
-from p4p.catalogue.models import AUDIENCE_MEMBERS
+from p4p.catalogue.models import AUDIENCE_MEMBERS, ChecklistVersion
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
@@ -44,6 +45,48 @@ def exists() -> bool:
     )
 
 
+def draft_in_progress(association: Organisation, edition: ChecklistVersion) -> None:
+    """The next version of the network's edition, part written in the browser editor: one
+    statement reworded, one new statement still without its guidance and evidence (so the
+    draft lists what to put right before it can be published)."""
+    draft = drafts.start_draft(association, edition)
+    db.session.flush()
+    reworded = drafts.StatementFields(
+        text=(
+            "People are told before the visit, by a call or a message in the way they "
+            "prefer, when their worker or the time of their visit changes."
+        ),
+        stage="foundations",
+        guidance=(
+            "The office tells the person, or the family member they chose, before the visit "
+            "whenever the worker or the time changes by more than 15 minutes. Check the change "
+            "log for a week against the call records, and ask five people whether they were told."
+        ),
+        started="People are usually told about a new worker, but not always about a late visit.",
+        evidence=[
+            "The change log checked against calls and messages for one week",
+            "What five people say when asked whether they were told",
+        ],
+        tags={"cqc": ["responsive", "caring"]},
+        may_not_apply=False,
+        relation="equal",
+        origin="nv-told-of-changes",
+    )
+    drafts.edit(draft, draft.revision, None, drafts.set_statement("nv-told-of-changes", reworded))
+    taken = drafts.used_keys(draft)
+    drafts.edit(
+        draft,
+        draft.revision,
+        None,
+        drafts.add_statement(
+            "continuity",
+            "People can ask not to be visited by a particular worker, without giving a reason.",
+            "nv-ask-not-to-see",
+            taken,
+        ),
+    )
+
+
 def build(password: str) -> Organisation:
     association = Organisation(
         name=ASSOCIATION, kind=OrganisationKind.ASSOCIATION.value, is_demo=True
@@ -53,13 +96,14 @@ def build(password: str) -> Organisation:
         user = create_user(email, name, password)
         db.session.add(Membership(user=user, organisation=association, role=role.value))
     db.session.flush()
-    publishing.publish_upload(
+    edition = publishing.publish_upload(
         association,
         EDITION_FILE.read_bytes(),
         EDITION_FILE.name,
         EDITION_SUMMARY,
         AUDIENCE_MEMBERS,
     )
+    draft_in_progress(association, edition)
     members = db.session.scalars(
         select(Organisation)
         .where(
