@@ -336,3 +336,25 @@ def test_two_publishes_of_one_draft_at_once_load_one_version(app, database_url, 
         )
     )
     assert published == 1
+
+
+def test_an_edition_without_stages_is_edited_and_published_without_them(world, network):
+    """A checklist with no stages leaves the field out: its draft must not gain an empty list
+    (which the validator reads as "this checklist has stages" and refuses every statement)."""
+    plain = "\n".join(
+        line
+        for line in FILE.splitlines()
+        if "stage" not in line
+        and "getting-started, label" not in line
+        and "aiming-high, label" not in line
+    ).replace("key: network-visits", "key: plain-visits")
+    version = publishing.publish_upload(
+        network.organisation, plain.encode(), "p.yaml", "First.", "members"
+    )
+    db.session.commit()
+    started = drafts.start_draft(network.organisation, version)
+    db.session.commit()
+    assert "stages" not in started.document
+    change(started, drafts.set_statement("nw-on-time", fields(started, "nw-on-time", text="Late?")))
+    assert drafts.problems(started) == {}
+    assert drafts.proposed_version(started).version == "1.0.1"

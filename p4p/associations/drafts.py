@@ -108,6 +108,8 @@ def document_from(base: ChecklistDef, publisher: str) -> dict[str, Any]:
     comes from itself unchanged (`from: equal`), nothing is removed yet."""
     document = _cleaned(copy.deepcopy(content_dict(base)))
     document.pop("removed", None)
+    if not document.get("stages"):
+        document.pop("stages", None)  # a checklist without stages leaves the field out
     document["publisher"] = publisher
     document["version"] = next_patch(base.version)
     document["published"] = dt.date.today().isoformat()
