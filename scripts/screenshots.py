@@ -1,5 +1,6 @@
-"""Screenshots of the result, progress and actions pages at 390 px wide (a phone), and of the
-demo commissioner's providers table at 1280 px (a desktop), from the demo data, into
+"""Screenshots of the result, progress and actions pages at 390 px wide (a phone), of the
+demo commissioner's providers table and the demo association's benchmarks at 1280 px (a
+desktop), and of the association's checklist editor on a phone, from the demo data, into
 docs/screenshots/. Run on demand, not part of `make test`:
 
     .venv/bin/python scripts/screenshots.py
@@ -26,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from p4p import create_app, tenancy  # noqa: E402
 from p4p.assessments.models import Assessment  # noqa: E402
+from p4p.associations import demo as association_demo  # noqa: E402
+from p4p.associations.models import ChecklistDraft  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.commissioning import demo as commissioning_demo  # noqa: E402
 from p4p.demo import PEOPLE, build  # noqa: E402
@@ -47,8 +50,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def demo_database(folder: Path) -> tuple[str, int]:
-    """The demo on a new SQLite file: its URL, and the latest completed assessment's id."""
+def demo_database(folder: Path) -> tuple[str, int, int]:
+    """The demo on a new SQLite file: its URL, the latest completed assessment's id and the
+    demo association's draft's id."""
     url = f"sqlite:///{folder / 'screenshots.sqlite3'}"
     app = create_app({"P4P_ENV": "testing", "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
@@ -57,14 +61,16 @@ def demo_database(folder: Path) -> tuple[str, int]:
         load_all(Path(app.config["CHECKLISTS_DIR"]))
         provider = build(PASSWORD)
         commissioning_demo.build(PASSWORD, provider)
+        association_demo.build(PASSWORD)
         db.session.commit()
         latest = db.session.scalar(
             select(Assessment.id)
             .where(Assessment.status == "completed")
             .order_by(Assessment.completed_dt.desc())
         )
+        draft = db.session.scalar(select(ChecklistDraft.id))
         db.engine.dispose()
-    return url, latest
+    return url, latest, draft
 
 
 def serve(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
@@ -104,7 +110,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="p4p-screenshots-") as name:
         folder = Path(name)
-        url, latest = demo_database(folder)
+        url, latest, draft = demo_database(folder)
         process, base = serve(url, folder)
         try:
             with sync_playwright() as playwright:
@@ -140,6 +146,7 @@ def main() -> None:
                     )
                     print(f"wrote {(OUT / file).relative_to(ROOT)}")
                 providers_table(browser, base)
+                association_pages(browser, base, draft)
                 browser.close()
         finally:
             process.terminate()
@@ -165,6 +172,44 @@ def providers_table(browser, base: str) -> None:
         path=file, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height}
     )
     print(f"wrote {file.relative_to(ROOT)}")
+    context.close()
+
+
+def association_pages(browser, base: str, draft: int) -> None:
+    """The demo association's benchmarks on a desktop screen, and its draft in the checklist
+    editor on a phone: the draft's page with what is left to put right, and the new statement
+    with its problems beside the fields."""
+    context = browser.new_context(
+        base_url=base, viewport={"width": 1280, "height": 900}, device_scale_factor=1
+    )
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("E-mail address").fill(association_demo.ASSOCIATION_PEOPLE[0][0])
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/association/")
+    shots = [
+        ("association-benchmarks.png", "/association/benchmarks", 1280, 1500),
+        ("editor-draft.png", f"/association/drafts/{draft}", WIDTH, 1500),
+        (
+            "editor-statement.png",
+            f"/association/drafts/{draft}/statements/nv-ask-not-to-see",
+            WIDTH,
+            1700,
+        ),
+    ]
+    for file, path, width, most in shots:
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(path)
+        page.wait_for_load_state("load")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            raise SystemExit(f"{path} is {scroll_width} px wide at {width} px")
+        height = min(page.evaluate("document.documentElement.scrollHeight"), most)
+        page.screenshot(
+            path=OUT / file, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+        )
+        print(f"wrote {(OUT / file).relative_to(ROOT)}")
     context.close()
 
 
