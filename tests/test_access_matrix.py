@@ -760,6 +760,12 @@ def scene(world, empty_catalogue):
             its_own,
         ),
         Route(
+            "drafts.preview_section",
+            "GET",
+            f"{d}/preview/sections/visits",
+            its_own,
+        ),
+        Route(
             "drafts.changes",
             "GET",
             f"{d}/changes",

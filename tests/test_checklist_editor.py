@@ -92,6 +92,15 @@ def test_pages_have_their_headings_in_order(client, editing):
     assert "We do this for everyone" in preview and "Aiming high" in preview
     assert "People see the same few workers." in preview
     assert "No statement changed" in page(client, f"{editing}/changes")
+    # Each section as members rate it: the rating page's statements and scale, disabled.
+    assert f'href="{editing}/preview/sections/visits"' in preview
+    rating = page(client, f"{editing}/preview/sections/visits")
+    assert "Preview of your draft: not published" in rating
+    assert '<fieldset disabled class="preview-fieldset">' in rating
+    assert "Workers arrive when the person expects them." in rating
+    assert rating.count('type="radio"') == 2 * 4  # two statements, three options + not rated
+    assert "Where are we?" in rating and "What good looks like" in rating
+    assert client.get(f"{editing}/preview/sections/nowhere").status_code == 404
 
 
 def test_a_statement_saved_without_script_and_an_error_beside_the_field(client, editing):

@@ -9,6 +9,8 @@ organisation's draft, or one already published, is 404. No route changes a publi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from flask import (
@@ -25,6 +27,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from p4p import access
+from p4p.assessments.forms import NOT_RATED, rating_form
+from p4p.assessments.routes import Item
 from p4p.associations import drafts
 from p4p.associations.draft_forms import (
     AddSectionForm,
@@ -649,3 +653,45 @@ def discard(draft_id: int):
         flash("The draft is discarded. The published versions are as they were.", "success")
         return redirect(url_for("association.checklists"))
     return render_template("drafts/discard.html", draft=draft, form=form)
+
+
+@dataclass(frozen=True)
+class _PreviewAssessment:
+    """What the members' rating page template reads of an assessment, for a draft that has
+    none: its content, no id (nothing is saved from a preview) and no earlier assessment."""
+
+    version: Any
+    id: int = 0
+    started_from: None = None
+    organisation_id: None = None
+
+
+@bp.get("/<id:draft_id>/preview/sections/<key>")
+@access.rule(access.ASSOCIATION_MANAGE)
+def preview_section(draft_id: int, key: str):
+    """One section as members will rate it: the rating page's own statement template, its
+    form shown but disabled (a preview saves nothing)."""
+    draft = _draft(draft_id)
+    content, problems = _checked(draft)
+    if content is None:
+        return render_template("drafts/preview.html", draft=draft, content=None, problems=problems)
+    index = next((i for i, s in enumerate(content.sections) if s.key == key), None)
+    if index is None:
+        abort(404)
+    section = content.sections[index]
+    items = [
+        Item(st, rating_form(st.key, content, formdata=None, data={"scale": NOT_RATED}), None)
+        for st in section.statements
+    ]
+    return render_template(
+        "drafts/preview_section.html",
+        draft=draft,
+        content=content,
+        section=section,
+        previous=content.sections[index - 1] if index > 0 else None,
+        following=content.sections[index + 1] if index + 1 < len(content.sections) else None,
+        items=items,
+        assessment=_PreviewAssessment(version=SimpleNamespace(content=content)),
+        editable=True,
+        actions={},
+    )

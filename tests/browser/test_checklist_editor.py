@@ -142,6 +142,7 @@ NARROW_PAGES = (
     "/statements/nw-on-time",
     "/statements/nw-on-time/remove",
     "/preview",
+    "/preview/sections/visits",
     "/changes",
     "/publish",
 )
