@@ -75,6 +75,7 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     expect(page.get_by_label("Wording")).to_have_value(
         "Workers arrive within the window the person agreed."
     )
+    idle(page)
 
     # Emptied: saved as it is (a draft may be unfinished), and the problem shows beside it.
     page.get_by_label("Wording").fill("")
@@ -93,6 +94,7 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     assert_accessible(page)
     page.get_by_role("link", name="nw-on-time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statement nw-on-time")
+    idle(page)  # the page's script is ready: typing from now on is saved as it is typed
     # Put right, the message goes.
     page.get_by_label("Wording").fill("Workers arrive on time.")
     expect(draft_status(page)).to_have_text("Saved.")
