@@ -44,6 +44,7 @@ benchmark: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/pdf.py
 	$(BIN)/python benchmarks/save.py
+	$(BIN)/python benchmarks/editor.py
 	$(BIN)/python benchmarks/commissioner.py
 
 clean:

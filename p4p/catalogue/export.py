@@ -32,6 +32,11 @@ def to_yaml(definition: ChecklistDef) -> str:
 
 def dump(document: dict[str, Any]) -> str:
     """A checklist in its file's shape as YAML, fields in the order given."""
-    return yaml.safe_dump(
-        document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    return yaml.dump(
+        document,
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),  # libyaml's, where available
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
     )
