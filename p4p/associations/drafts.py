@@ -124,14 +124,23 @@ def draft_of(checklist_id: int) -> ChecklistDraft | None:
 def document_from(base: ChecklistDef, publisher: str) -> dict[str, Any]:
     """The base version as the first state of a draft of the next version: every statement
     comes from itself unchanged (`from: equal`), nothing is removed yet."""
-    document = _cleaned(copy.deepcopy(content_dict(base)))
-    document.pop("removed", None)
+    document = _editable(base)
     document["publisher"] = publisher
     document["version"] = next_patch(base.version)
     document["published"] = dt.date.today().isoformat()
     for section in document["sections"]:
         for statement in section["statements"]:
             statement["from"] = [{"key": statement["key"], "relation": "equal"}]
+    return document
+
+
+def _editable(content: ChecklistDef) -> dict[str, Any]:
+    """A version's content as a file would write it, to start a draft from: nothing removed
+    yet, and no `stages` when it has none (an empty list is not a file's)."""
+    document = _cleaned(copy.deepcopy(content_dict(content)))
+    document.pop("removed", None)
+    if not document.get("stages"):
+        document.pop("stages", None)
     return document
 
 
@@ -225,9 +234,7 @@ def variant_document(
     """The original's content as the first version of a new edition: its own key, title and
     publisher, version 1.0.0, the original's licence, no relations to a previous version and
     `based-on` naming the original exactly as it was published."""
-    document = _cleaned(copy.deepcopy(content_dict(original)))
-    document.pop("removed", None)
-    document.pop("based-on", None)
+    document = _editable(original)
     document.update(
         key=key,
         title=title,
