@@ -385,9 +385,20 @@ def test_an_association_adapts_rewords_and_publishes_a_variant(world, client, ne
     db.session.expire_all()
     assert statements(draft.document)[0]["text"] == "We reword this our way."
 
+    section = draft.document["sections"][0]
+    listed = page(client, f"{d}/sections/{section['key']}")
+    assert "· new" not in listed  # every statement is the original's
+    left_out = section["statements"][1]["key"]
+    remove_page = page(client, f"{d}/statements/{left_out}/remove")
+    assert 'name="reason"' not in remove_page
+    assert "nothing is recorded as removed" in remove_page
+    assert post(client, f"{d}/statements/{left_out}/remove", {}, remove_page).status_code == 302
+    db.session.expire_all()
+    assert "removed" not in draft.document
+
     changes = page(client, f"{d}/changes")
     assert main_headings(changes)[0] == (1, "What you changed from the original")
-    assert "1 reworded" in changes and "We reword this our way." in changes
+    assert "1 left out, 1 reworded" in changes and "We reword this our way." in changes
 
     publish_page = page(client, f"{d}/publish")
     assert "the first version of a new edition" in publish_page

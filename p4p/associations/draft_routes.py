@@ -393,7 +393,6 @@ def _section_page(
     draft: ChecklistDraft, key: str, form=None, status: int = 200, stale=False, add_form=None
 ):
     section = _section_or_404(draft, key)
-    previous = drafts.previous(draft)
     form = form or SectionForm(
         formdata=None,
         data={
@@ -412,7 +411,8 @@ def _section_page(
         {"statements": "Statements", "key": "Key"},
         section=section,
         add_form=add_form or AddStatementForm(formdata=None, revision=draft.revision),
-        in_base={st.key for st in previous.statements()} if previous else set(),
+        # New since the version it started from (for a variant: not in the original).
+        in_base={st.key for st in draft.base_version.content.statements()},
         prefix=drafts.key_prefix(draft.document),
     )
 
