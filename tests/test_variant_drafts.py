@@ -15,6 +15,7 @@ from p4p.catalogue import ChecklistInvalid, publishing
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
 from tests.helpers import csrf_token, main_headings, sign_in
+from tests.test_checklist_drafts import fields as statement_fields
 from tests.test_checklist_editor import page, post, statement_data
 from tests.test_publishing import FILE
 
@@ -162,16 +163,8 @@ def test_a_key_an_open_variant_draft_uses_is_taken(network):
 def test_a_variant_ignores_relations_and_removes_without_recording(network):
     draft = start(network)
     key = statements(draft.document)[0]["key"]
-    fields = drafts.StatementFields(
-        text="We reword it our way.",
-        stage=statements(draft.document)[0].get("stage"),
-        guidance="Guidance.",
-        started=None,
-        evidence=["Notes"],
-        tags={},
-        may_not_apply=False,
-        relation="narrower",
-        origin=key,
+    fields = statement_fields(
+        draft, key, text="We reword it our way.", relation="narrower", origin=key
     )
     drafts.edit(draft, draft.revision, None, drafts.set_statement(key, fields, relates=False))
     assert "from" not in statements(draft.document)[0]
@@ -194,17 +187,7 @@ def test_publishing_a_variant_makes_an_edition_of_the_association_then_ordinary_
         None,
         drafts.set_statement(
             first["key"],
-            drafts.StatementFields(
-                text="We reword the first statement.",
-                stage=first.get("stage"),
-                guidance=first["guidance"],
-                started=first.get("started"),
-                evidence=first["evidence"],
-                tags=first.get("tags", {}),
-                may_not_apply=bool(first.get("may-not-apply")),
-                relation=drafts.NEW,
-                origin=None,
-            ),
+            statement_fields(draft, first["key"], text="We reword the first statement."),
             relates=False,
         ),
     )
@@ -235,23 +218,17 @@ def test_publishing_a_variant_makes_an_edition_of_the_association_then_ordinary_
         None,
         drafts.add_statement(section, "People choose their visit times.", "", set()),
     )
-    i, j = drafts.statement_place(following.document, added)
     drafts.edit(
         following,
         following.revision,
         None,
         drafts.set_statement(
             added,
-            drafts.StatementFields(
-                text="People choose their visit times.",
-                stage=following.document["sections"][i]["statements"][j].get("stage"),
+            statement_fields(
+                following,
+                added,
                 guidance="Times suit the person.",
-                started=None,
                 evidence=["Visit schedules"],
-                tags={},
-                may_not_apply=False,
-                relation=drafts.NEW,
-                origin=None,
             ),
         ),
     )
