@@ -44,6 +44,7 @@ from p4p.catalogue import (
 from p4p.catalogue.content import content_dict, next_patch, parse_version
 from p4p.catalogue.export import dump
 from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.catalogue.schema import SLUG
 from p4p.catalogue.versions import Bump, compare_versions, next_version, required_bump
 from p4p.extensions import db
 from p4p.timeutil import utcnow
@@ -51,7 +52,6 @@ from p4p.timeutil import utcnow
 FILENAME = "draft"
 FIRST_VERSION = "1.0.0"
 FIRST_REASON = "the first version of a new edition"
-KEY = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 KEY_RULE = "Use 2 to 40 lower-case letters, digits and hyphens, starting with a letter."
 TITLE_MOST = 200
 # How a statement relates to the one of the previous version it comes from; "new": none.
@@ -275,7 +275,7 @@ def start_variant(
     if not rule.allowed:
         raise EditRefused("original", f"“{original.title}” cannot be adapted: {rule.reason}.")
     key, title = key.strip(), title.strip()
-    if not KEY.match(key):
+    if not SLUG.match(key):
         raise EditRefused("key", KEY_RULE)
     taken = _key_taken(association, key)
     if taken:
@@ -493,7 +493,7 @@ def add_statement(
             raise EditRefused("text", "Enter the statement's wording.")
         wanted = (key or "").strip()
         if wanted:
-            if not KEY.match(wanted):
+            if not SLUG.match(wanted):
                 raise EditRefused("key", KEY_RULE)
             if wanted in taken:
                 raise EditRefused(
