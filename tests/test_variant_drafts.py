@@ -396,3 +396,11 @@ def test_an_association_adapts_rewords_and_publishes_a_variant(world, client, ne
     sign_in(client, member)
     seen = page(client, "/checklists/homecare-care-network/1.0.0")
     assert ATTRIBUTION in seen and "We reword this our way." in seen
+
+
+def test_another_association_sees_nothing_of_a_variant_draft(world, client, network):
+    draft = start(network)
+    other = world.provider("Other Network", kind=OrganisationKind.ASSOCIATION)
+    sign_in(client, other)
+    assert client.get(f"/association/drafts/{draft.id}").status_code == 404
+    assert "homecare-ours" not in page(client, "/association/checklists")
