@@ -653,6 +653,20 @@ def scene(world, empty_catalogue):
             {"edition": str(edition.checklist_id)},
         ),
         Route(
+            # p4p's homecare (CC-BY-4.0) may be adapted; the start page is the association's.
+            "drafts.adapt",
+            "GET",
+            f"/association/drafts/adapt/{version.id}",
+            its_own,
+        ),
+        Route(
+            "drafts.adapt",
+            "POST",
+            f"/association/drafts/adapt/{version.id}",
+            its_own,
+            {"key": "homecare-care-network", "title": "Homecare (Care Network)"},
+        ),
+        Route(
             "drafts.show",
             "GET",
             d,

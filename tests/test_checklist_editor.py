@@ -57,9 +57,11 @@ def statement_data(html: str) -> dict:
         found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)
         data[name] = found[1] if found else ""
     data["stage"] = re.search(r'<option selected value="([^"]*)"', html)[1]
-    data["relation"] = re.search(r'checked[^>]*name="relation"[^>]*value="([^"]*)"', html)[1]
-    origin = re.search(r'name="origin">.*?<option selected value="([^"]*)"', html, re.S)
-    data["origin"] = origin[1] if origin else ""
+    relation = re.search(r'checked[^>]*name="relation"[^>]*value="([^"]*)"', html)
+    if relation:  # a variant's statements relate to no previous version
+        data["relation"] = relation[1]
+        origin = re.search(r'name="origin">.*?<option selected value="([^"]*)"', html, re.S)
+        data["origin"] = origin[1] if origin else ""
     return data
 
 

@@ -69,6 +69,44 @@ class DetailsForm(FlaskForm):
     summary = _text("Summary", "What the checklist is for, shown at the top of it.", rows=3)
 
 
+class VariantDetailsForm(DetailsForm):
+    """The details of a variant whose original's licence lets it choose its own licence."""
+
+    licence = StringField(
+        "Licence",
+        validators=[Optional(), Length(max=200, message="Keep this to 200 characters or fewer.")],
+        description=(
+            "Its SPDX identifier, such as CC-BY-4.0 (what others may do with your variant). "
+            "The attribution to the original stays, whatever you choose."
+        ),
+        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+class AdaptForm(FlaskForm):
+    """A local variant of another publisher's edition: its own key and title."""
+
+    key = StringField(
+        "Key of your variant",
+        validators=[
+            DataRequired(message="Enter a key for your variant."),
+            Length(max=40, message="Keys are at most 40 characters."),
+        ],
+        description=(
+            "How p4p and the checklist file name your edition: 2 to 40 lower-case letters, "
+            "digits and hyphens, starting with a letter. It cannot be changed later."
+        ),
+        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+    )
+    title = StringField(
+        "Title of your variant",
+        validators=[
+            DataRequired(message="Enter the title of your variant."),
+            Length(max=200, message="Keep the title to 200 characters or fewer."),
+        ],
+    )
+
+
 class SectionForm(FlaskForm):
     revision = revision_field()
     title = _line("Section title")
@@ -133,9 +171,10 @@ def tag_field_name(scheme: str) -> str:
     return "tags_" + scheme.replace("-", "_")
 
 
-def statement_form(document: dict[str, Any], base: ChecklistDef, **kwargs: Any) -> FlaskForm:
+def statement_form(document: dict[str, Any], base: ChecklistDef | None, **kwargs: Any) -> FlaskForm:
     """The form of one statement: its choices (stages, statements of the base version, tags)
-    come from the draft and the vocabularies."""
+    come from the draft and the vocabularies. Without a previous version (`base` None: a
+    variant, the first version of its edition) it asks no relation to one."""
 
     class StatementForm(FlaskForm):
         revision = revision_field()
@@ -154,18 +193,19 @@ def statement_form(document: dict[str, Any], base: ChecklistDef, **kwargs: Any) 
         may_not_apply = BooleanField(
             "A provider may answer “Does not apply here” (with a reason)",
         )
-        relation = RadioField(
+
+    if base is not None:
+        StatementForm.relation = RadioField(
             "How it relates to the previous version",
             choices=[SelectChoice(value, label) for value, label in RELATION_CHOICES],
             validators=[DataRequired(message="Choose how it relates to the previous version.")],
         )
-        origin = SelectField(
+        StatementForm.origin = SelectField(
             f"The statement of version {base.version} it comes from",
             choices=[SelectChoice("", "None (a new statement)")]
             + [SelectChoice(st.key, f"{st.key}: {short(st.text, 70)}") for st in base.statements()],
             validators=[Optional()],
         )
-
     stages = [s for s in document.get("stages", []) if isinstance(s, dict)]
     if stages:
         StatementForm.stage = SelectField(

@@ -1,6 +1,8 @@
 """The association's checklist editor: drafts of the next version of its editions, written in
 the browser without JavaScript (the script only saves as you go), previewed as members will
-see them, compared with the version they started from, and published.
+see them, compared with the version they started from, and published. An association also
+starts here a local variant of another publisher's edition (`adapt`): a draft of the first
+version of an edition of its own, compared with the original it adapts.
 
 Every change posts the draft's revision the page showed; a change made by someone else since
 is never overwritten (409). A draft belongs to its association (tenancy): another
@@ -31,6 +33,7 @@ from p4p.assessments.forms import NOT_RATED, rating_form
 from p4p.assessments.routes import Item
 from p4p.associations import drafts
 from p4p.associations.draft_forms import (
+    AdaptForm,
     AddSectionForm,
     AddStatementForm,
     DetailsForm,
@@ -40,13 +43,14 @@ from p4p.associations.draft_forms import (
     RevisionForm,
     SectionForm,
     StartDraftForm,
+    VariantDetailsForm,
     statement_form,
     tag_field_name,
 )
 from p4p.associations.models import ChecklistDraft
-from p4p.catalogue import ChecklistInvalid, vocabularies
+from p4p.catalogue import ChecklistInvalid, queries, vocabularies
 from p4p.catalogue.diff import diff
-from p4p.catalogue.models import Checklist
+from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db, discard_changes
 
 bp = access.protect(Blueprint("drafts", __name__, url_prefix="/association/drafts"))
@@ -203,6 +207,61 @@ def start():
     return redirect(url_for("drafts.show", draft_id=draft.id))
 
 
+def _visible_version(version_id: int) -> ChecklistVersion:
+    """A published version the association can see, or 404."""
+    organisation = access.current_organisation()
+    version = db.session.scalar(
+        select(ChecklistVersion)
+        .join(Checklist)
+        .where(ChecklistVersion.id == version_id, queries.visible_to(organisation.id))
+    )
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.route("/adapt/<id:version_id>", methods=["GET", "POST"])
+@access.rule(access.ASSOCIATION_MANAGE)
+def adapt(version_id: int):
+    """Start a local variant of another publisher's version: its key and title, then the
+    editor. An edition whose licence does not allow it says why, and offers no form."""
+    original = _visible_version(version_id)
+    organisation = access.current_organisation()
+    rule = drafts.variant_rule(original)
+    if request.method == "GET":
+        form = AdaptForm(
+            formdata=None,
+            data={
+                "key": drafts.suggested_key(original, organisation),
+                "title": drafts.suggested_title(original, organisation),
+            },
+        )
+        return _adapt_page(original, rule, form)
+    form = AdaptForm()
+    if not form.validate_on_submit():
+        return _adapt_page(original, rule, form, 422)
+    try:
+        draft = drafts.start_variant(
+            organisation, original, form.key.data, form.title.data, current_user.id
+        )
+    except drafts.EditRefused as refused:
+        if refused.field in form:
+            form[refused.field].errors = [refused.message]
+        else:
+            form.form_errors.append(refused.message)
+        return _adapt_page(original, rule, form, 422)
+    flash("Your variant is started: change what you need, then publish it.", "success")
+    return redirect(url_for("drafts.show", draft_id=draft.id))
+
+
+def _adapt_page(original: ChecklistVersion, rule, form: AdaptForm, status: int = 200):
+    own = original.checklist.owner_organisation_id == access.current_organisation().id
+    return (
+        render_template("drafts/adapt.html", original=original, rule=rule, own=own, form=form),
+        status,
+    )
+
+
 def _page(
     template: str,
     draft: ChecklistDraft,
@@ -234,16 +293,25 @@ def _page(
     )
 
 
+def _details_form_class(draft: ChecklistDraft) -> type[DetailsForm]:
+    """A variant chooses its licence, unless its original's licence decides it (ShareAlike)."""
+    if drafts.is_variant(draft) and not drafts.variant_rule(draft.base_version).required_licence:
+        return VariantDetailsForm
+    return DetailsForm
+
+
 def _show_page(draft: ChecklistDraft, form=None, status: int = 200, stale: bool = False, **forms):
     return _page(
         "drafts/show.html",
         draft,
         ("draft", None),
-        form or DetailsForm(formdata=None, data=_details_data(draft)),
+        form or _details_form_class(draft)(formdata=None, data=_details_data(draft)),
         status,
         stale,
         {},
         problems=problem_list(draft, drafts.problems(draft)),
+        variant=drafts.is_variant(draft),
+        rule=drafts.variant_rule(draft.base_version),
         add_form=forms.get("add_form") or AddSectionForm(formdata=None, revision=draft.revision),
     )
 
@@ -253,6 +321,7 @@ def _details_data(draft: ChecklistDraft) -> dict[str, Any]:
         "revision": draft.revision,
         "title": draft.document.get("title", ""),
         "summary": draft.document.get("summary", ""),
+        "licence": draft.document.get("licence", ""),
     }
 
 
@@ -266,8 +335,9 @@ def show(draft_id: int):
 @access.rule(access.ASSOCIATION_MANAGE)
 def save_details(draft_id: int):
     draft = _draft(draft_id)
-    form = DetailsForm()
-    change = drafts.set_details(form.title.data or "", form.summary.data or "")
+    form = _details_form_class(draft)()
+    licence = (form.licence.data or "") if "licence" in form else None
+    change = drafts.set_details(form.title.data or "", form.summary.data or "", licence)
     return _saved(
         draft,
         form,
@@ -345,6 +415,7 @@ def _section_page(
         {"statements": "Statements", "key": "Key"},
         section=section,
         add_form=add_form or AddStatementForm(formdata=None, revision=draft.revision),
+        # New since the version it started from (for a variant: not in the original).
         in_base={st.key for st in draft.base_version.content.statements()},
         prefix=drafts.key_prefix(draft.document),
     )
@@ -378,8 +449,9 @@ def save_section(draft_id: int, key: str):
 def remove_section(draft_id: int, key: str):
     draft = _draft(draft_id)
     section = _section_or_404(draft, key)
-    base = draft.base_version.content
-    kept = [st for st in section.get("statements", []) if base.statement(st.get("key", ""))]
+    base = drafts.previous(draft)
+    statements = section.get("statements", [])
+    kept = [st for st in statements if base and base.statement(st.get("key", ""))]
     return _remove(
         draft,
         drafts.remove_section(key, request.form.get("reason", ""), base),
@@ -459,13 +531,13 @@ def move_statement(draft_id: int, key: str):
 def remove_statement(draft_id: int, key: str):
     draft = _draft(draft_id)
     section, statement = _statement_or_404(draft, key)
-    base = draft.base_version.content
+    base = drafts.previous(draft)
     back = url_for("drafts.section", draft_id=draft.id, key=section["key"])
     return _remove(
         draft,
         drafts.remove_statement(key, request.form.get("reason", ""), base),
         f"Remove the statement “{drafts.short(str(statement.get('text') or key))}”?",
-        [statement] if base.statement(key) else [],
+        [statement] if base and base.statement(key) else [],
         url_for("drafts.statement", draft_id=draft.id, key=key),
         back,
         "Statement removed.",
@@ -494,7 +566,7 @@ def _statement_data(draft: ChecklistDraft, statement: dict[str, Any]) -> dict[st
 
 def _statement_page(draft, key: str, form=None, status: int = 200, stale: bool = False):
     section, statement = _statement_or_404(draft, key)
-    base = draft.base_version.content
+    base = drafts.previous(draft)
     if form is None:
         data = _statement_data(draft, statement)
         form = statement_form(draft.document, base, formdata=None, data=data)
@@ -508,7 +580,8 @@ def _statement_page(draft, key: str, form=None, status: int = 200, stale: bool =
         {"key": "Key", "tags": "Tags"},
         section=section,
         statement=statement,
-        base_statement=base.statement(key),
+        base_statement=base.statement(key) if base else None,
+        original_statement=draft.base_version.content.statement(key) if not base else None,
         vocabularies=vocabularies(),
         tag_field_name=tag_field_name,
     )
@@ -525,7 +598,8 @@ def statement(draft_id: int, key: str):
 def save_statement(draft_id: int, key: str):
     draft = _draft(draft_id)
     _statement_or_404(draft, key)
-    form = statement_form(draft.document, draft.base_version.content)
+    form = statement_form(draft.document, drafts.previous(draft))
+    relates = "relation" in form
     fields = drafts.StatementFields(
         text=form.text.data or "",
         stage=form.stage.data if "stage" in form else None,
@@ -534,13 +608,13 @@ def save_statement(draft_id: int, key: str):
         evidence=(form.evidence.data or "").splitlines(),
         tags={scheme: form[tag_field_name(scheme)].data or [] for scheme in vocabularies()},
         may_not_apply=bool(form.may_not_apply.data),
-        relation=form.relation.data or drafts.NEW,
-        origin=form.origin.data or None,
+        relation=(form.relation.data if relates else None) or drafts.NEW,
+        origin=form.origin.data if relates else None,
     )
     return _saved(
         draft,
         form,
-        drafts.set_statement(key, fields),
+        drafts.set_statement(key, fields, relates),
         "statement",
         key,
         lambda f, status, stale=False: _statement_page(draft, key, f, status, stale),
@@ -571,11 +645,18 @@ def preview(draft_id: int):
 @bp.get("/<id:draft_id>/changes")
 @access.rule(access.ASSOCIATION_MANAGE)
 def changes(draft_id: int):
-    """What changed from the version the draft started from: the members' "what changed"."""
+    """What changed from the version the draft started from: the members' "what changed"; for
+    a variant, what the association changed from the original it adapts."""
     draft = _draft(draft_id)
     content, problems = _checked(draft)
     found = diff(draft.base_version.content, content) if content is not None else None
-    return render_template("drafts/changes.html", draft=draft, diff=found, problems=problems)
+    return render_template(
+        "drafts/changes.html",
+        draft=draft,
+        diff=found,
+        problems=problems,
+        variant=drafts.is_variant(draft),
+    )
 
 
 @bp.route("/<id:draft_id>/publish", methods=["GET", "POST"])
@@ -635,6 +716,7 @@ def _publish_page(draft, proposal, form, problems=(), status: int = 200, stale: 
             form=form,
             problems=problems,
             stale=stale,
+            variant=drafts.is_variant(draft),
         ),
         status,
     )

@@ -7,6 +7,11 @@ checks a draft exactly as it checks an upload; problems come back by field path
 invalid while it is written; it cannot be published until it is valid. Publishing goes through
 `publishing.publish_definition`, the path of uploads, and ends the draft.
 
+A draft with no edition (`checklist_id` None) is a local variant: the first version of a new
+edition of the association's own, adapting another publisher's published version (its
+`base_version`, named under `based-on`). It is checked as a first version (no comparison with
+the original, number 1.0.0), and its licence as the original's licence demands.
+
 Edits are pure functions over a copy of the document; `edit` saves the result with an UPDATE
 conditional on the revision the page showed, so a save never overwrites one it did not see.
 Services take the association and the acting user's id; they flush, never commit.
@@ -27,15 +32,28 @@ from sqlalchemy.exc import IntegrityError
 from p4p import tenancy
 from p4p.associations.models import ChecklistDraft
 from p4p.auth.models import Organisation
-from p4p.catalogue import ChecklistDef, ChecklistInvalid, Problem, parse_checklist, publishing
+from p4p.catalogue import (
+    ChecklistDef,
+    ChecklistInvalid,
+    Problem,
+    licences,
+    parse_checklist,
+    publishing,
+    queries,
+)
 from p4p.catalogue.content import content_dict, next_patch, parse_version
 from p4p.catalogue.export import dump
-from p4p.catalogue.models import ChecklistVersion
+from p4p.catalogue.models import Checklist, ChecklistVersion
+from p4p.catalogue.schema import SLUG
 from p4p.catalogue.versions import Bump, compare_versions, next_version, required_bump
 from p4p.extensions import db
 from p4p.timeutil import utcnow
 
 FILENAME = "draft"
+FIRST_VERSION = "1.0.0"
+FIRST_REASON = "the first version of a new edition"
+KEY_RULE = "Use 2 to 40 lower-case letters, digits and hyphens, starting with a letter."
+TITLE_MOST = 200
 # How a statement relates to the one of the previous version it comes from; "new": none.
 NEW = "new"
 RELATION_CHOICES = (
@@ -106,16 +124,23 @@ def draft_of(checklist_id: int) -> ChecklistDraft | None:
 def document_from(base: ChecklistDef, publisher: str) -> dict[str, Any]:
     """The base version as the first state of a draft of the next version: every statement
     comes from itself unchanged (`from: equal`), nothing is removed yet."""
-    document = _cleaned(copy.deepcopy(content_dict(base)))
-    document.pop("removed", None)
-    if not document.get("stages"):
-        document.pop("stages", None)  # a checklist without stages leaves the field out
+    document = _editable(base)
     document["publisher"] = publisher
     document["version"] = next_patch(base.version)
     document["published"] = dt.date.today().isoformat()
     for section in document["sections"]:
         for statement in section["statements"]:
             statement["from"] = [{"key": statement["key"], "relation": "equal"}]
+    return document
+
+
+def _editable(content: ChecklistDef) -> dict[str, Any]:
+    """A version's content as a file would write it, to start a draft from: nothing removed
+    yet, and no `stages` when it has none (an empty list is not a file's)."""
+    document = _cleaned(copy.deepcopy(content_dict(content)))
+    document.pop("removed", None)
+    if not document.get("stages"):
+        document.pop("stages", None)
     return document
 
 
@@ -147,6 +172,129 @@ def start_draft(
         if found is None:  # pragma: no cover - the conflicting row exists
             raise
         return found
+    return draft
+
+
+def is_variant(draft: ChecklistDraft) -> bool:
+    """A draft of a local variant: the first version of a new edition, adapting another
+    publisher's version (its base version)."""
+    return draft.is_variant
+
+
+def previous(draft: ChecklistDraft) -> ChecklistDef | None:
+    """The version the draft's next version follows (its statements relate to it and may be
+    recorded as removed from it); none for a variant, the first version of its edition."""
+    return None if is_variant(draft) else draft.base_version.content
+
+
+def variant_rule(original: ChecklistVersion) -> licences.VariantRule:
+    return licences.variant_rule(original.licence)
+
+
+def others_editions(
+    association: Organisation,
+) -> list[tuple[ChecklistVersion, licences.VariantRule]]:
+    """The latest version of every edition the association can see and does not own, with
+    what its licence says about local variants, in title order."""
+    return [
+        (version, variant_rule(version))
+        for version in queries.latest_versions(association.id)
+        if version.checklist.owner_organisation_id != association.id
+    ]
+
+
+def suggested_key(original: ChecklistVersion, association: Organisation) -> str:
+    """`<original key>-<association slug>`, at most 40 characters, not taken."""
+    words = _SLUG_PART.sub("-", association.name.lower()).strip("-")
+    wanted = f"{original.checklist.key}-{words}"[:40].strip("-")
+    key, n = wanted, 2
+    while _key_taken(association, key) is not None:
+        ending = f"-{n}"
+        key, n = wanted[: 40 - len(ending)].strip("-") + ending, n + 1
+    return key
+
+
+def suggested_title(original: ChecklistVersion, association: Organisation) -> str:
+    return f"{original.title} ({association.name})"[:TITLE_MOST]
+
+
+def _key_taken(association: Organisation, key: str) -> str | None:
+    """Why `key` cannot be a new edition's key, or None."""
+    if db.session.scalar(select(Checklist.id).where(Checklist.key == key)) is not None:
+        return f"“{key}” is the key of a published edition. Choose another."
+    for draft in open_drafts():  # the association's own (tenancy)
+        if is_variant(draft) and draft.document.get("key") == key:
+            return f"Your draft “{draft.document.get('title') or key}” uses the key “{key}”."
+    return None
+
+
+def variant_document(
+    original: ChecklistDef, key: str, title: str, publisher: str
+) -> dict[str, Any]:
+    """The original's content as the first version of a new edition: its own key, title and
+    publisher, version 1.0.0, the original's licence, no relations to a previous version and
+    `based-on` naming the original exactly as it was published."""
+    document = _editable(original)
+    document.update(
+        key=key,
+        title=title,
+        publisher=publisher,
+        version=FIRST_VERSION,
+        published=dt.date.today().isoformat(),
+        licence=original.licence,
+    )
+    document["based-on"] = {
+        "key": original.key,
+        "version": original.version,
+        "title": original.title,
+        "publisher": original.publisher,
+        "licence": original.licence,
+    }
+    return document
+
+
+def start_variant(
+    association: Organisation,
+    original: ChecklistVersion,
+    key: str,
+    title: str,
+    by_user_id: int | None = None,
+) -> ChecklistDraft:
+    """A draft of a local variant of `original` (another publisher's published version) under
+    the association's own `key`. EditRefused (field "original", "key" or "title") when the
+    association cannot see the original, it is the association's own, its licence does not
+    allow adapted versions, or the key or title will not do."""
+    checklist = original.checklist
+    if queries.find_version(checklist.key, original.version, association.id) is None:
+        raise EditRefused("original", "There is no published version you can see to adapt.")
+    if checklist.owner_organisation_id == association.id:
+        raise EditRefused(
+            "original", "This edition is your own: write its next version instead of a variant."
+        )
+    rule = variant_rule(original)
+    if not rule.allowed:
+        raise EditRefused("original", f"“{original.title}” cannot be adapted: {rule.reason}.")
+    key, title = key.strip(), title.strip()
+    if not SLUG.match(key):
+        raise EditRefused("key", KEY_RULE)
+    taken = _key_taken(association, key)
+    if taken:
+        raise EditRefused("key", taken)
+    if not title:
+        raise EditRefused("title", "Enter the title of your variant.")
+    if len(title) > TITLE_MOST:
+        raise EditRefused("title", f"Keep the title to {TITLE_MOST} characters or fewer.")
+    draft = ChecklistDraft(
+        organisation_id=association.id,
+        checklist_id=None,
+        base_version_id=original.id,
+        document=variant_document(original.content, key, title, association.name),
+        revision=1,
+        created_by_id=by_user_id,
+        updated_by_id=by_user_id,
+    )
+    db.session.add(draft)
+    db.session.flush()
     return draft
 
 
@@ -217,10 +365,16 @@ def _optional(target: dict[str, Any], name: str, value: str | None) -> None:
         target.pop(name, None)
 
 
-def set_details(title: str, summary: str) -> Callable[[dict[str, Any]], None]:
+def set_details(
+    title: str, summary: str, licence: str | None = None
+) -> Callable[[dict[str, Any]], None]:
+    """Title and summary; and the licence, when given (a variant whose original allows it)."""
+
     def change(document: dict[str, Any]) -> None:
         document["title"] = title.strip()
         document["summary"] = summary.strip()
+        if licence is not None:
+            document["licence"] = licence.strip()
 
     return change
 
@@ -280,9 +434,10 @@ def _move(items: list, index: int, step: int) -> None:
         items[index], items[target] = items[target], items[index]
 
 
-def _remove_keys(document: dict[str, Any], keys: list[str], base: ChecklistDef, reason: str):
-    """Record the base's statements among `keys` under `removed:` with the reason."""
-    kept = [k for k in keys if base.statement(k) is not None]
+def _remove_keys(document: dict[str, Any], keys: list[str], base: ChecklistDef | None, reason: str):
+    """Record the base's statements among `keys` under `removed:` with the reason (nothing
+    for a variant: a first version removes nothing)."""
+    kept = [k for k in keys if base is not None and base.statement(k) is not None]
     if kept and not reason.strip():
         raise EditRefused(
             "reason", "Say why it is removed: members read this when they move to the new version."
@@ -295,7 +450,9 @@ def _remove_keys(document: dict[str, Any], keys: list[str], base: ChecklistDef, 
         document.pop("removed")
 
 
-def remove_section(key: str, reason: str, base: ChecklistDef) -> Callable[[dict[str, Any]], None]:
+def remove_section(
+    key: str, reason: str, base: ChecklistDef | None
+) -> Callable[[dict[str, Any]], None]:
     def change(document: dict[str, Any]) -> None:
         index = section_index(document, key)
         statements = document["sections"][index].get("statements", [])
@@ -336,11 +493,8 @@ def add_statement(
             raise EditRefused("text", "Enter the statement's wording.")
         wanted = (key or "").strip()
         if wanted:
-            if not re.match(r"^[a-z][a-z0-9-]{1,39}$", wanted):
-                raise EditRefused(
-                    "key",
-                    "Use 2 to 40 lower-case letters, digits and hyphens, starting with a letter.",
-                )
+            if not SLUG.match(wanted):
+                raise EditRefused("key", KEY_RULE)
             if wanted in taken:
                 raise EditRefused(
                     "key",
@@ -372,7 +526,9 @@ def move_statement(key: str, step: int) -> Callable[[dict[str, Any]], None]:
     return change
 
 
-def remove_statement(key: str, reason: str, base: ChecklistDef) -> Callable[[dict[str, Any]], None]:
+def remove_statement(
+    key: str, reason: str, base: ChecklistDef | None
+) -> Callable[[dict[str, Any]], None]:
     def change(document: dict[str, Any]) -> None:
         i, j = statement_place(document, key)
         _remove_keys(document, [key], base, reason)
@@ -394,7 +550,12 @@ class StatementFields:
     origin: str | None  # the previous version's statement it comes from
 
 
-def set_statement(key: str, fields: StatementFields) -> Callable[[dict[str, Any]], None]:
+def set_statement(
+    key: str, fields: StatementFields, relates: bool = True
+) -> Callable[[dict[str, Any]], None]:
+    """The statement's fields; its relation to the previous version only if `relates` (a
+    variant's statements relate to no previous version: any relation sent is ignored)."""
+
     def change(document: dict[str, Any]) -> None:
         i, j = statement_place(document, key)
         statement = document["sections"][i]["statements"][j]
@@ -415,7 +576,7 @@ def set_statement(key: str, fields: StatementFields) -> Callable[[dict[str, Any]
             statement["may-not-apply"] = True
         else:
             statement.pop("may-not-apply", None)
-        if fields.relation == NEW or not fields.origin:
+        if not relates or fields.relation == NEW or not fields.origin:
             statement.pop("from", None)
         else:
             statement["from"] = [{"key": fields.origin, "relation": fields.relation}]
@@ -452,7 +613,10 @@ def _by_path(problems: list[Problem]) -> dict[str, list[str]]:
 def definition(draft: ChecklistDraft, version: str | None = None) -> ChecklistDef:
     """The draft as a checklist, checked by the one validator and against its base version
     (every statement accounted for); numbered `version`, or the number its changes call for.
-    DraftInvalid with every problem by field path otherwise."""
+    DraftInvalid with every problem by field path otherwise. A variant is a first version:
+    numbered 1.0.0, compared with nothing, its licence as the original's allows."""
+    if is_variant(draft):
+        return _variant_definition(draft, version)
     base = draft.base_version.content
     placeholder = next_patch(base.version)
     try:
@@ -465,6 +629,17 @@ def definition(draft: ChecklistDraft, version: str | None = None) -> ChecklistDe
         raise DraftInvalid(_by_path(across))
     wanted = version or next_version(base.version, required_bump(base, parsed).level)
     return parsed if wanted == placeholder else _parse(draft.document, wanted)
+
+
+def _variant_definition(draft: ChecklistDraft, version: str | None) -> ChecklistDef:
+    try:
+        parsed = _parse(draft.document, version or FIRST_VERSION)
+    except ChecklistInvalid as error:
+        raise DraftInvalid(_by_path(error.problems)) from error
+    problem = licences.variant_licence_problem(draft.base_version.licence, parsed.licence)
+    if problem:
+        raise DraftInvalid({"licence": [problem[:1].upper() + problem[1:] + "."]})
+    return parsed
 
 
 def problems(draft: ChecklistDraft) -> dict[str, list[str]]:
@@ -484,7 +659,11 @@ def problems(draft: ChecklistDraft) -> dict[str, list[str]]:
 
 
 def proposed_version(draft: ChecklistDraft) -> Proposal:
-    """The number the changes since the base version call for, with the reasons."""
+    """The number the changes since the base version call for, with the reasons; 1.0.0 for a
+    variant, the first version of its edition."""
+    if is_variant(draft):
+        definition(draft)  # DraftInvalid until it can be published
+        return Proposal(FIRST_VERSION, Bump("major", (FIRST_REASON,)))
     base = draft.base_version.content
     bump = required_bump(base, definition(draft, base.version))
     return Proposal(next_version(base.version, bump.level), bump)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from p4p.auth.models import Organisation
+from p4p.catalogue.content import BasedOn
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.extensions import db
 from p4p.tenancy import TenantOwned
@@ -94,3 +95,19 @@ class ChecklistDraft(TenantOwned, db.Model):
 
     checklist: Mapped[Checklist | None] = relationship()
     base_version: Mapped[ChecklistVersion] = relationship()
+
+    @property
+    def is_variant(self) -> bool:
+        """A local variant: the first version of a new edition, adapting `base_version`."""
+        return self.checklist_id is None
+
+    @property
+    def attribution(self) -> str | None:
+        """What the draft says it adapts ("Adapted from ..."), as the published version will."""
+        based_on = self.document.get("based-on")
+        if not isinstance(based_on, dict):
+            return None
+        try:
+            return BasedOn(**based_on).attribution
+        except TypeError:  # pragma: no cover - a document written by start_variant has them all
+            return None

@@ -148,6 +148,7 @@ def benchmark_pdf():
 
 def _checklists_page(form: UploadForm | None = None, problems=(), status: int = 200):
     organisation = access.current_organisation()
+    open_drafts = drafts.open_drafts()
     return (
         render_template(
             "associations/checklists.html",
@@ -155,7 +156,9 @@ def _checklists_page(form: UploadForm | None = None, problems=(), status: int = 
             form=form or UploadForm(formdata=None),
             problems=problems,
             organisation=organisation,
-            drafts={draft.checklist_id: draft for draft in drafts.open_drafts()},
+            drafts={draft.checklist_id: draft for draft in open_drafts if not draft.is_variant},
+            variant_drafts=[draft for draft in open_drafts if draft.is_variant],
+            others=drafts.others_editions(organisation),
             start_form=StartDraftForm(formdata=None),
         ),
         status,

@@ -166,3 +166,40 @@ def test_every_page_of_the_editor_fits_320_px(browser, live_server, server_app):
             assert_accessible(page)
     finally:
         context.close()
+
+
+def test_adapting_another_publishers_edition_fits_320_px(browser, live_server, server_app):  # noqa: F811
+    """The start page of a local variant, and the variant's own pages, at 320 px with axe."""
+    association_with_an_edition(
+        "Supercalifragilisticexpialidocious Adapting Network",
+        "owner@browser-adapting.example",
+        "browser-adapting",
+    )
+    context, page = narrow_page(browser, live_server)
+    try:
+        sign_in(page, "owner@browser-adapting.example")
+        page.goto("/association/checklists")
+        assert_fits(page, "your checklists")
+        card = page.locator("#adapt .card", has_text="(homecare)")
+        card.get_by_role("link", name=re.compile("^Adapt this edition")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Adapt “Person-centred support at home”"
+        )
+        assert_fits(page, "the start page of a variant")
+        assert_accessible(page)
+        page.get_by_label("Key of your variant").fill("homecare")
+        page.get_by_role("button", name="Start the variant").click()
+        expect(page.locator("#key-error")).to_contain_text("is the key of a published edition")
+        assert_fits(page, "the start page with an error")
+        assert_accessible(page)
+        page.get_by_label("Key of your variant").fill("homecare-adapting")
+        page.get_by_role("button", name="Start the variant").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Draft of your local variant")
+        draft = page.url
+        for path in ("", "/changes", "/publish"):
+            page.goto(draft + path)
+            expect(page.locator("#variant-notice")).to_contain_text("Adapted from")
+            assert_fits(page, path or "the variant's draft")
+            assert_accessible(page)
+    finally:
+        context.close()
