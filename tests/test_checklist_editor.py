@@ -320,6 +320,9 @@ def test_an_invalid_draft_cannot_be_previewed_or_published(client, editing):
         html = page(client, editing + path)
         assert "problems to put right" in html
         assert f'href="{editing}/statements/nw-late#guidance"' in html
+        # Listed away from its page, each problem names its field.
+        assert "What it looks like at the top of the scale: must not be empty" in html
+        assert "Examples of evidence: must have at least 1 example" in html
     html = page(client, editing)
     response = post(
         client,

@@ -108,13 +108,39 @@ def _url(draft: ChecklistDraft, place: drafts.Place) -> str:
     return url + (f"#{place.field}" if place.field else "")
 
 
+# What each field of the editor's forms is called in a list of problems, so that a problem
+# listed away from its page says which field to put right.
+FIELD_NAMES = {
+    "text": "Wording",
+    "stage": "Stage",
+    "guidance": "What it looks like at the top of the scale",
+    "started": "What part-way looks like",
+    "evidence": "Examples of evidence",
+    "may_not_apply": "“Does not apply here”",
+    "relation": "How it relates to the previous version",
+    "origin": "The statement it comes from",
+    "key": "Key",
+    "title": "Title",
+    "summary": "Summary",
+    "licence": "Licence",
+    "statements": "Statements",
+}
+
+
 def problem_list(draft: ChecklistDraft, found: dict[str, list[str]]) -> list[dict[str, str]]:
     """Every problem of the draft with the page (and field) that puts it right."""
     items = []
     for path, messages in found.items():
         place = drafts.place_of(draft.document, path)
+        name = "Tags" if place.field.startswith("tags_") else FIELD_NAMES.get(place.field)
         for message in messages:
-            items.append({"url": _url(draft, place), "where": place.label, "message": message})
+            items.append(
+                {
+                    "url": _url(draft, place),
+                    "where": place.label,
+                    "message": f"{name}: {message}" if name else message,
+                }
+            )
     return items
 
 
