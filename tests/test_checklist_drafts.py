@@ -217,6 +217,24 @@ def test_reorder_sections_and_statements(draft):
     assert drafts.proposed_version(draft).version == "1.0.1"
 
 
+def test_a_statement_moved_to_another_section_goes_to_its_end_and_is_minor(draft):
+    change(
+        draft, drafts.set_statement("nw-on-time", fields(draft, "nw-on-time", section="planning"))
+    )
+    sections = {s["key"]: [st["key"] for st in s["statements"]] for s in draft.document["sections"]}
+    assert sections == {"visits": ["nw-same-faces"], "planning": ["nw-plan-together", "nw-on-time"]}
+    proposal = drafts.proposed_version(draft)
+    assert proposal.version == "1.1.0"
+    assert any("section" in reason for reason in proposal.bump.reasons)
+    with pytest.raises(drafts.EditRefused):
+        drafts.edit(
+            draft,
+            draft.revision,
+            None,
+            drafts.set_statement("nw-on-time", fields(draft, "nw-on-time", section="nowhere")),
+        )
+
+
 def test_a_section_added_is_invalid_until_it_has_a_statement(draft):
     key = drafts.edit(draft, draft.revision, None, drafts.add_section("Ending support well"))
     assert key == "ending-support-well"

@@ -56,7 +56,9 @@ def statement_data(html: str) -> dict:
     for name in ("text", "guidance", "started", "evidence"):
         found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)
         data[name] = found[1] if found else ""
-    data["stage"] = re.search(r'<option selected value="([^"]*)"', html)[1]
+    for name in ("stage", "section"):
+        found = re.search(rf'name="{name}">.*?<option selected value="([^"]*)"', html, re.S)
+        data[name] = found[1] if found else ""
     relation = re.search(r'checked[^>]*name="relation"[^>]*value="([^"]*)"', html)
     if relation:  # a variant's statements relate to no previous version
         data["relation"] = relation[1]
@@ -122,6 +124,20 @@ def test_a_statement_saved_without_script_and_an_error_beside_the_field(client, 
     overview = page(client, editing)
     assert "Before it can be published" in overview
     assert f'href="{url}#text"' in overview
+
+
+def test_a_statement_moves_to_another_section_from_its_page(client, editing):
+    url = f"{editing}/statements/nw-on-time"
+    html = page(client, url)
+    assert statement_data(html)["section"] == "visits"
+    response = post(client, url, {**statement_data(html), "section": "planning"}, html)
+    assert response.status_code == 302
+    html = page(client, url)
+    assert statement_data(html)["section"] == "planning"
+    assert "Workers arrive when the person expects them." in page(
+        client, f"{editing}/sections/planning"
+    )
+    assert "Workers arrive when" not in page(client, f"{editing}/sections/visits")
 
 
 def test_too_long_is_kept_and_explained(client, editing):

@@ -206,6 +206,13 @@ def statement_form(document: dict[str, Any], base: ChecklistDef | None, **kwargs
             + [SelectChoice(st.key, f"{st.key}: {short(st.text, 70)}") for st in base.statements()],
             validators=[Optional()],
         )
+    sections = [s for s in document.get("sections", []) if isinstance(s, dict) and s.get("key")]
+    StatementForm.section = SelectField(
+        "Section",
+        choices=[SelectChoice(s["key"], s.get("title") or s["key"]) for s in sections],
+        validators=[Optional()],  # not sent: it stays where it is
+        description="Choose another section to move the statement to the end of it.",
+    )
     stages = [s for s in document.get("stages", []) if isinstance(s, dict)]
     if stages:
         StatementForm.stage = SelectField(

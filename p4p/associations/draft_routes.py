@@ -595,6 +595,7 @@ def _statement_page(draft, key: str, form=None, status: int = 200, stale: bool =
     base = drafts.previous(draft)
     if form is None:
         data = _statement_data(draft, statement)
+        data["section"] = section.get("key", "")
         form = statement_form(draft.document, base, formdata=None, data=data)
     return _page(
         "drafts/statement.html",
@@ -636,6 +637,7 @@ def save_statement(draft_id: int, key: str):
         may_not_apply=bool(form.may_not_apply.data),
         relation=(form.relation.data if relates else None) or drafts.NEW,
         origin=form.origin.data if relates else None,
+        section=form.section.data or None,
     )
     return _saved(
         draft,

@@ -548,6 +548,8 @@ class StatementFields:
     may_not_apply: bool
     relation: str  # one of RELATION_CHOICES
     origin: str | None  # the previous version's statement it comes from
+    # The section it belongs in: another section's key moves it to the end of that one.
+    section: str | None = None
 
 
 def set_statement(
@@ -580,6 +582,13 @@ def set_statement(
             statement.pop("from", None)
         else:
             statement["from"] = [{"key": fields.origin, "relation": fields.relation}]
+        if fields.section and fields.section != document["sections"][i].get("key"):
+            try:
+                target = document["sections"][section_index(document, fields.section)]
+            except LookupError:
+                raise EditRefused("section", "Choose one of the draft's sections.") from None
+            del document["sections"][i]["statements"][j]
+            target.setdefault("statements", []).append(statement)
 
     return change
 
