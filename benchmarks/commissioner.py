@@ -33,7 +33,8 @@ from sqlalchemy import event, insert, select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from p4p import create_app, scoring, tenancy  # noqa: E402
+from benchmarks.common import bench_app  # noqa: E402
+from p4p import scoring, tenancy  # noqa: E402
 from p4p.actions.models import Action  # noqa: E402
 from p4p.assessments.models import Assessment, LensResult, SectionResult  # noqa: E402
 from p4p.auth import service as accounts  # noqa: E402
@@ -209,14 +210,7 @@ def median_ms(samples: list[float]) -> float:
 
 def run(kind: str, providers: int, repeat: int) -> list[tuple[str, float, int, float]]:
     with database(kind) as url:
-        app = create_app(
-            {
-                "P4P_ENV": "testing",
-                "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-                "SQLALCHEMY_DATABASE_URI": url,
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            }
-        )
+        app = bench_app(url)
         with app.app_context():
             tenancy.enter(tenancy.everything("seeding the commissioner benchmark"))
             db.create_all()

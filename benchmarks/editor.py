@@ -11,19 +11,18 @@ page, the draft's page and the preview, against a trivial page; median and 95th 
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from p4p import create_app, tenancy  # noqa: E402
+from benchmarks.common import bench_app, database_url  # noqa: E402
+from p4p import tenancy  # noqa: E402
 from p4p.associations import drafts  # noqa: E402
 from p4p.auth import service as accounts  # noqa: E402
 from p4p.auth.models import OrganisationKind  # noqa: E402
@@ -49,16 +48,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="p4p-editor-bench-")
-    url = os.environ.get("P4P_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app(
-        {
-            "P4P_ENV": "testing",
-            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
+    url = database_url("p4p-editor-bench-")
+    app = bench_app(url)
     with app.app_context():
         tenancy.enter(tenancy.everything("setting up the editor benchmark"))
         db.drop_all()

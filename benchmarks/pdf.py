@@ -44,6 +44,7 @@ sys.path.insert(1, str(HERE))
 
 from save import CSRF, Browser, Server, machine  # noqa: E402
 
+from benchmarks.common import bench_app  # noqa: E402
 from p4p import create_app, tenancy  # noqa: E402
 from p4p.actions import service as actions  # noqa: E402
 from p4p.assessments.models import Assessment, Rating  # noqa: E402
@@ -85,16 +86,10 @@ def main() -> None:
 
 def renders() -> None:
     folder = Path(tempfile.mkdtemp(prefix="p4p-pdf-bench-"))
-    app = create_app(
-        {
-            "P4P_ENV": "testing",
-            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-            "SQLALCHEMY_DATABASE_URI": os.environ.get("P4P_BENCH_DATABASE_URL")
-            or f"sqlite:///{folder}/bench.sqlite3",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "PDF_CACHE_DIR": str(folder / "cache"),
-            "P4P_RENDER_WORKER": "external",  # the benchmark runs the queue itself
-        }
+    app = bench_app(
+        os.environ.get("P4P_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3",
+        PDF_CACHE_DIR=str(folder / "cache"),
+        P4P_RENDER_WORKER="external",  # the benchmark runs the queue itself
     )
     with app.app_context():
         tenancy.enter(tenancy.everything("setting up the PDF benchmark"))

@@ -12,7 +12,6 @@ import platform
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,7 +20,8 @@ from sqlalchemy import event, select
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from p4p import create_app, tenancy  # noqa: E402
+from benchmarks.common import bench_app, database_url  # noqa: E402
+from p4p import tenancy  # noqa: E402
 from p4p.assessments.models import Assessment  # noqa: E402
 from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.demo import PEOPLE, build  # noqa: E402
@@ -31,16 +31,8 @@ REPEAT = 200
 
 
 def main() -> None:
-    folder = tempfile.mkdtemp(prefix="p4p-bench-")
-    url = os.environ.get("P4P_BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app(
-        {
-            "P4P_ENV": "testing",
-            "SECRET_KEY": "benchmark-secret-key-long-enough-to-pass",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-        }
-    )
+    url = database_url("p4p-bench-")
+    app = bench_app(url)
     with app.app_context():
         tenancy.enter(tenancy.everything("setting up the page benchmark"))
         db.drop_all()
