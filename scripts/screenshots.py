@@ -33,21 +33,12 @@ from p4p.catalogue.loading import load_all  # noqa: E402
 from p4p.commissioning import demo as commissioning_demo  # noqa: E402
 from p4p.demo import PEOPLE, build  # noqa: E402
 from p4p.extensions import db  # noqa: E402
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH = 390
 PASSWORD = "screenshot password"  # noqa: S105 - a throw-away demo database
 SECRET = "screenshot-secret-key-long-enough-to-pass-the-checks"  # noqa: S105
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def demo_database(folder: Path) -> tuple[str, int, int]:

@@ -16,18 +16,9 @@ from playwright.sync_api import expect
 from p4p import create_app
 from p4p.catalogue.loading import load_all
 from p4p.extensions import db
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import separate_database
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCHEMA = "p4p_browser"
 SECRET = "browser-test-secret-key-long-enough-for-checks"
 # Upper bounds for conditions to hold, generous for a busy 2-core machine; no test waits them out.
