@@ -395,6 +395,15 @@
       settle();
     });
     if (reload) reload.addEventListener("click", function () { window.location.reload(); });
+    // Text typed before this script started (a slow connection) is saved as if typed now.
+    var typedEarly = Array.prototype.some.call(form.elements, function (control) {
+      return (control.tagName === "TEXTAREA" || control.type === "text") && control.value !== control.defaultValue;
+    });
+    if (typedEarly) {
+      say("Unsaved changes…");
+      requestSave();
+      return;
+    }
     settle();
   });
 })();

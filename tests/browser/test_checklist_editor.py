@@ -117,6 +117,35 @@ def test_a_statement_saves_as_it_is_typed_and_problems_show_beside_the_field(
     expect(page.get_by_label("Safe", exact=True)).to_be_checked()
 
 
+def test_text_typed_before_the_page_script_starts_is_saved(
+    page: Page,
+    server_app,  # noqa: F811 - the fixture imported above
+):
+    """On a slow connection a person may type before the script has arrived: once it starts,
+    what they typed is saved as if typed then."""
+    association_with_an_edition(
+        "Browser Early Network", "owner@browser-early.example", "browser-early"
+    )
+    start_draft(page, "owner@browser-early.example")
+    statement = page.url + "/statements/nw-on-time"
+    held = []
+    page.route("**/static/js/p4p.js*", lambda route: held.append(route))  # held until let go
+    page.goto(statement, wait_until="commit")
+    wording = page.get_by_label("Wording")
+    wording.fill("Typed before the script arrived.")
+    for _ in range(1000):  # until the browser has asked for the script (each call lets it on)
+        if held:
+            break
+        page.evaluate("1")
+    assert held, "the page never asked for its script"
+    held[0].continue_()
+    expect(draft_status(page)).to_have_text("Saved.")
+    idle(page)
+    page.unroute("**/static/js/p4p.js*")
+    page.reload()
+    expect(page.get_by_label("Wording")).to_have_value("Typed before the script arrived.")
+
+
 def test_someone_elses_save_is_never_overwritten(new_page, server_app):  # noqa: F811
     association_with_an_edition(
         "Browser Race Network", "owner@browser-race.example", "browser-race"
