@@ -234,8 +234,21 @@
     setTimeout(check, 3000);
   });
 
+  // Whether a person changed a control before this script started (a slow connection).
+  function changedEarly(root) {
+    return Array.prototype.some.call(root.querySelectorAll("textarea, input"), function (control) {
+      if (control.tagName === "TEXTAREA" || control.type === "text") return control.value !== control.defaultValue;
+      if (control.type === "radio" && control.name.slice(-8) === "-resolve") return false;
+      if (control.type === "radio" || control.type === "checkbox") return control.checked !== control.defaultChecked;
+      return false;
+    });
+  }
+
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-    statements(form).forEach(function (statement) { watch(form, statement); });
+    statements(form).forEach(function (statement) {
+      watch(form, statement);
+      if (changedEarly(statement)) requestSave(form, statement); // saved as if changed now
+    });
     // The form posts every statement of the section. Posting while a statement is still saving
     // would send a revision that save is about to replace (the person would conflict with
     // themselves): the submission waits for the saves in flight, once, whichever button and
@@ -395,11 +408,8 @@
       settle();
     });
     if (reload) reload.addEventListener("click", function () { window.location.reload(); });
-    // Text typed before this script started (a slow connection) is saved as if typed now.
-    var typedEarly = Array.prototype.some.call(form.elements, function (control) {
-      return (control.tagName === "TEXTAREA" || control.type === "text") && control.value !== control.defaultValue;
-    });
-    if (typedEarly) {
+    // What was changed before this script started (a slow connection) is saved as if now.
+    if (changedEarly(form)) {
       say("Unsaved changes…");
       requestSave();
       return;

@@ -33,6 +33,28 @@ def expect_saved_section(page: Page, title: str) -> None:
     expect(page.locator(".notice-success")).to_have_text([f"Saved your ratings for “{title}”."])
 
 
+class HeldScript:
+    """The page's script, held on its way to the browser until let go: what a person does on
+    a slow connection before the script has started."""
+
+    PATTERN = "**/static/js/p4p.js*"
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.routes: list = []
+        page.route(self.PATTERN, lambda route: self.routes.append(route))
+
+    def release(self) -> None:
+        for _ in range(1000):  # until the browser has asked for it (each call lets it on)
+            if self.routes:
+                break
+            self.page.evaluate("1")
+        assert self.routes, "the page never asked for its script"
+        for route in self.routes:
+            route.continue_()
+        self.page.unroute(self.PATTERN)
+
+
 class HeldSaves:
     """Holds the autosave requests on their way to the server until released."""
 

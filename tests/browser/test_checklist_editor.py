@@ -14,7 +14,7 @@ from p4p.auth import service as accounts
 from p4p.auth.models import OrganisationKind
 from p4p.catalogue import publishing
 from p4p.extensions import db
-from tests.browser.helpers import assert_accessible
+from tests.browser.helpers import HeldScript, assert_accessible
 from tests.browser.test_commissioner_journey import PASSWORD, sign_in
 from tests.browser.test_commissioner_journey import server_app as server_app  # noqa: F401
 from tests.browser.test_reflow import assert_fits, narrow_page
@@ -128,20 +128,12 @@ def test_text_typed_before_the_page_script_starts_is_saved(
     )
     start_draft(page, "owner@browser-early.example")
     statement = page.url + "/statements/nw-on-time"
-    held = []
-    page.route("**/static/js/p4p.js*", lambda route: held.append(route))  # held until let go
+    script = HeldScript(page)
     page.goto(statement, wait_until="commit")
-    wording = page.get_by_label("Wording")
-    wording.fill("Typed before the script arrived.")
-    for _ in range(1000):  # until the browser has asked for the script (each call lets it on)
-        if held:
-            break
-        page.evaluate("1")
-    assert held, "the page never asked for its script"
-    held[0].continue_()
+    page.get_by_label("Wording").fill("Typed before the script arrived.")
+    script.release()
     expect(draft_status(page)).to_have_text("Saved.")
     idle(page)
-    page.unroute("**/static/js/p4p.js*")
     page.reload()
     expect(page.get_by_label("Wording")).to_have_value("Typed before the script arrived.")
 

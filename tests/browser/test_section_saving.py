@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.helpers import (
     TOP,
     HeldSaves,
+    HeldScript,
     assert_accessible,
     autosave_idle,
     expect_saved_section,
@@ -98,3 +99,25 @@ def test_the_skip_link_shows_in_full_when_focused_and_leads_to_the_content(page)
     expect(page.locator("main")).to_be_focused()
     expect(page).to_have_url(re.compile(r"#main$"))
     expect(skip).not_to_be_in_viewport()
+
+
+def test_a_rating_and_note_made_before_the_page_script_starts_are_saved(page):
+    """On a slow connection a person may rate before the script has arrived: once it starts,
+    those changes are saved as if made then."""
+    sign_up(page, "Slow Line Care", "owner@slow-line.example")
+    start_assessment(page, "Slow 2027")
+    section = page.locator(".sections-table a").first.get_attribute("href")
+    script = HeldScript(page)
+    page.goto(section, wait_until="commit")
+    first = page.locator("article.statement").nth(0)
+    first.get_by_label("We have started").check()
+    first.get_by_label(re.compile("^Evidence")).fill("Seen on the spring spot checks.")
+    script.release()
+    expect(first.locator("[data-role=status]")).to_contain_text("Saved")
+    autosave_idle(page)
+    page.reload()
+    first = page.locator("article.statement").nth(0)
+    expect(first.get_by_label("We have started")).to_be_checked()
+    expect(first.get_by_label(re.compile("^Evidence"))).to_have_value(
+        "Seen on the spring spot checks."
+    )
