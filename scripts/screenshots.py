@@ -95,6 +95,36 @@ def serve(url: str, folder: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
 
 
+def signed_in(browser, base: str, email: str, home: str, width: int, scale: int):
+    """A new browser context (`width` px wide) signed in as `email`, and its page."""
+    context = browser.new_context(
+        base_url=base, viewport={"width": width, "height": 900}, device_scale_factor=scale
+    )
+    page = context.new_page()
+    page.goto("/signin")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}{home}")
+    return context, page
+
+
+def shoot(page, file: str, path: str, width: int, most: int) -> None:
+    """The top of a page, `width` px wide and at most `most` px tall, refused if it scrolls
+    sideways."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(path)
+    page.wait_for_load_state("load")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width > width:
+        raise SystemExit(f"{path} is {scroll_width} px wide at {width} px")
+    height = min(page.evaluate("document.documentElement.scrollHeight"), most)
+    page.screenshot(
+        path=OUT / file, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
+    )
+    print(f"wrote {(OUT / file).relative_to(ROOT)}")
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -106,102 +136,34 @@ def main() -> None:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                context = browser.new_context(
-                    base_url=base,
-                    viewport={"width": WIDTH, "height": 844},
-                    device_scale_factor=2,
-                )
-                page = context.new_page()
-                page.goto("/signin")
-                page.get_by_label("E-mail address").fill(PEOPLE[0][0])
-                page.get_by_label("Password").fill(PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_url(f"{base}/")
-                # The top of each page, down to its main point: the result's stage and what is
-                # left, the progress chart's first sections, the first actions.
-                for file, path, most in (
-                    ("result.png", f"/assessments/{latest}/result", 2700),
-                    ("progress.png", "/progress/homecare", 1800),
-                    ("actions.png", "/actions/", 1500),
-                ):
-                    page.goto(path)
-                    page.wait_for_load_state("load")
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > WIDTH:
-                        raise SystemExit(f"{path} is {width} px wide at {WIDTH} px")
-                    height = min(page.evaluate("document.documentElement.scrollHeight"), most)
-                    page.screenshot(
-                        path=OUT / file,
-                        full_page=True,
-                        clip={"x": 0, "y": 0, "width": WIDTH, "height": height},
-                    )
-                    print(f"wrote {(OUT / file).relative_to(ROOT)}")
-                providers_table(browser, base)
-                association_pages(browser, base, draft)
+                # The provider on a phone: the top of each page, down to its main point (the
+                # result's stage and what is left, the progress chart's first sections, the
+                # first actions).
+                context, page = signed_in(browser, base, PEOPLE[0][0], "/", WIDTH, 2)
+                shoot(page, "result.png", f"/assessments/{latest}/result", WIDTH, 2700)
+                shoot(page, "progress.png", "/progress/homecare", WIDTH, 1800)
+                shoot(page, "actions.png", "/actions/", WIDTH, 1500)
+                context.close()
+                # The commissioner's providers table on a desktop screen.
+                email = commissioning_demo.COMMISSIONER_PEOPLE[0][0]
+                context, page = signed_in(browser, base, email, "/commissioning/", 1280, 1)
+                shoot(page, "providers-table.png", "/commissioning/providers", 1280, 1400)
+                context.close()
+                # The association's benchmarks on a desktop screen, and its draft in the
+                # checklist editor on a phone: what is left to put right, and the new statement
+                # with its problems beside the fields.
+                email = association_demo.ASSOCIATION_PEOPLE[0][0]
+                context, page = signed_in(browser, base, email, "/association/", 1280, 1)
+                shoot(page, "association-benchmarks.png", "/association/benchmarks", 1280, 1500)
+                editing = f"/association/drafts/{draft}"
+                shoot(page, "editor-draft.png", editing, WIDTH, 1500)
+                statement = f"{editing}/statements/nv-ask-not-to-see"
+                shoot(page, "editor-statement.png", statement, WIDTH, 1700)
+                context.close()
                 browser.close()
         finally:
             process.terminate()
             process.wait(timeout=10)
-
-
-def providers_table(browser, base: str) -> None:
-    """The demo commissioner's providers table, on a desktop screen."""
-    context = browser.new_context(
-        base_url=base, viewport={"width": 1280, "height": 900}, device_scale_factor=1
-    )
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("E-mail address").fill(commissioning_demo.COMMISSIONER_PEOPLE[0][0])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/commissioning/")
-    page.goto("/commissioning/providers")
-    page.wait_for_load_state("load")
-    height = min(page.evaluate("document.documentElement.scrollHeight"), 1400)
-    file = OUT / "providers-table.png"
-    page.screenshot(
-        path=file, full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": height}
-    )
-    print(f"wrote {file.relative_to(ROOT)}")
-    context.close()
-
-
-def association_pages(browser, base: str, draft: int) -> None:
-    """The demo association's benchmarks on a desktop screen, and its draft in the checklist
-    editor on a phone: the draft's page with what is left to put right, and the new statement
-    with its problems beside the fields."""
-    context = browser.new_context(
-        base_url=base, viewport={"width": 1280, "height": 900}, device_scale_factor=1
-    )
-    page = context.new_page()
-    page.goto("/signin")
-    page.get_by_label("E-mail address").fill(association_demo.ASSOCIATION_PEOPLE[0][0])
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/association/")
-    shots = [
-        ("association-benchmarks.png", "/association/benchmarks", 1280, 1500),
-        ("editor-draft.png", f"/association/drafts/{draft}", WIDTH, 1500),
-        (
-            "editor-statement.png",
-            f"/association/drafts/{draft}/statements/nv-ask-not-to-see",
-            WIDTH,
-            1700,
-        ),
-    ]
-    for file, path, width, most in shots:
-        page.set_viewport_size({"width": width, "height": 844})
-        page.goto(path)
-        page.wait_for_load_state("load")
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        if scroll_width > width:
-            raise SystemExit(f"{path} is {scroll_width} px wide at {width} px")
-        height = min(page.evaluate("document.documentElement.scrollHeight"), most)
-        page.screenshot(
-            path=OUT / file, full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height}
-        )
-        print(f"wrote {(OUT / file).relative_to(ROOT)}")
-    context.close()
 
 
 if __name__ == "__main__":
