@@ -376,3 +376,16 @@ def test_an_edition_without_stages_is_edited_and_published_without_them(world, n
     change(started, drafts.set_statement("nw-on-time", fields(started, "nw-on-time", text="Late?")))
     assert drafts.problems(started) == {}
     assert drafts.proposed_version(started).version == "1.0.1"
+
+
+def test_a_renumbered_checklist_is_what_parsing_it_with_that_number_gives(draft):
+    """The draft is parsed once and renumbered for the version its changes call for: the same
+    checklist, and the same content hash, as parsing it again with that number."""
+    taken = drafts.used_keys(draft)
+    change(draft, drafts.add_statement("visits", "Told when late.", "nw-late", taken))
+    i, j = drafts.statement_place(draft.document, "nw-late")
+    draft.document["sections"][i]["statements"][j].update(guidance="Called.", evidence=["Log"])
+    found = drafts.definition(draft)
+    assert found.version == "1.1.0"
+    again = drafts._parse(draft.document, "1.1.0")
+    assert found == again and found.content_hash == again.content_hash

@@ -41,7 +41,7 @@ from p4p.catalogue import (
     publishing,
     queries,
 )
-from p4p.catalogue.content import content_dict, next_patch, parse_version
+from p4p.catalogue.content import content_dict, next_patch, numbered, parse_version
 from p4p.catalogue.export import dump
 from p4p.catalogue.models import Checklist, ChecklistVersion
 from p4p.catalogue.schema import SLUG
@@ -637,7 +637,7 @@ def definition(draft: ChecklistDraft, version: str | None = None) -> ChecklistDe
     if across:
         raise DraftInvalid(_by_path(across))
     wanted = version or next_version(base.version, required_bump(base, parsed).level)
-    return parsed if wanted == placeholder else _parse(draft.document, wanted)
+    return parsed if wanted == placeholder else numbered(parsed, wanted)
 
 
 def _variant_definition(draft: ChecklistDraft, version: str | None) -> ChecklistDef:

@@ -8,9 +8,11 @@ Pure Python, immutable. A version read back from the database also knows its sta
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -272,3 +274,17 @@ def _statement_dict(st: StatementDef) -> dict[str, Any]:
     if st.may_not_apply:
         result["may-not-apply"] = True
     return result
+
+
+def content_hash(d: ChecklistDef) -> str:
+    """The hash of what a version says (`content_dict`): equal content, equal hash."""
+    text = json.dumps(content_dict(d), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def numbered(d: ChecklistDef, version: str) -> ChecklistDef:
+    """The same checklist under another version number (a semantic version), hashed anew:
+    what parsing it again with that number would give, without parsing it again."""
+    parse_version(version)
+    renumbered = replace(d, version=version)
+    return replace(renumbered, content_hash=content_hash(renumbered))

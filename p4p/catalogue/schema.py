@@ -8,8 +8,6 @@ checklist author can act on. All problems of a file are reported together, in li
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -31,7 +29,7 @@ from p4p.catalogue.content import (
     SectionDef,
     Stage,
     StatementDef,
-    content_dict,
+    content_hash,
 )
 from p4p.catalogue.problems import Problem
 from p4p.catalogue.tags import vocabularies
@@ -536,12 +534,7 @@ def _build(values: dict, lines: dict[str, int]) -> ChecklistDef:
         removed=tuple(Removal(r["key"], r["reason"]) for r in plain(values.get("removed", []))),
         based_on=BasedOn(**values["based-on"]) if "based-on" in values else None,
     )
-    digest = hashlib.sha256(
-        json.dumps(
-            content_dict(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-        ).encode()
-    ).hexdigest()
-    return replace(definition, content_hash=digest, lines=lines)
+    return replace(definition, content_hash=content_hash(definition), lines=lines)
 
 
 # --- entry points -------------------------------------------------------------------------
